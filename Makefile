@@ -1,0 +1,43 @@
+# The two commands a newcomer needs (see README.md):
+#   make run    build, create the demo site on first run, serve http://127.0.0.1:8080
+#   make test   build everything and run every test
+# Both install the Debian packages they need first.
+
+DATA        ?= .data
+LISTEN      ?= 127.0.0.1:8080
+JOBS        ?= $(shell nproc)
+RELEASE_DIR := build/release
+TEST_DIR    := build/test
+
+.PHONY: run test build deps test-deps browser-deps clean format
+
+run: deps build
+	@if [ ! -f "$(DATA)/chancery.db" ]; then \
+	  $(RELEASE_DIR)/src/app/chancery init --data "$(DATA)" --demo; \
+	fi
+	$(RELEASE_DIR)/src/app/chancery serve --data "$(DATA)" --listen "$(LISTEN)"
+
+build:
+	cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCHANCERY_BUILD_TESTS=OFF
+	cmake --build $(RELEASE_DIR) -j $(JOBS) --target chancery
+
+test: test-deps browser-deps
+	cmake -S . -B $(TEST_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCHANCERY_WERROR=ON -DCHANCERY_BUILD_TESTS=ON
+	cmake --build $(TEST_DIR) -j $(JOBS)
+	cd $(TEST_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+deps:
+	@scripts/install-deps.sh build
+
+test-deps:
+	@scripts/install-deps.sh test
+
+# playwright-core drives Debian's chromium; it downloads no browser.
+browser-deps:
+	@cd tests/browser && if [ ! -d node_modules/playwright-core ]; then npm ci --no-audit --no-fund; fi
+
+format:
+	clang-format -i $$(git ls-files 'src/*.cc' 'src/*.h' 'tests/*.cc' 'tests/*.h')
+
+clean:
+	rm -rf build

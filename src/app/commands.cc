@@ -1,0 +1,341 @@
+#include "app/commands.h"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "app/config.h"
+#include "app/demo.h"
+#include "base/embedded.h"
+#include "http/middleware.h"
+#include "http/server.h"
+#include "importers/markdown.h"
+#include "site/site.h"
+#include "store/store.h"
+#include "theme/theme.h"
+
+namespace fs = std::filesystem;
+
+namespace chancery::app {
+namespace {
+
+int Fail(const std::string& message) {
+  std::cerr << "chancery: " << message << "\n";
+  return 1;
+}
+
+int64_t Now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Writes `text` to `path` through a temporary file and a rename, so a crash
+// never leaves half a file.
+Status WriteFileAtomically(const fs::path& path, std::string_view text) {
+  const fs::path tmp = path.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.flush();
+    if (!out) return Status::IoError(fmt::format("cannot write {}", tmp.string()));
+  }
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) return Status::IoError(fmt::format("cannot rename {}: {}", tmp.string(), ec.message()));
+  return Status::Ok();
+}
+
+std::string MimeTypeFor(std::string_view bytes, std::string_view name) {
+  auto starts = [&](std::string_view magic) { return bytes.substr(0, magic.size()) == magic; };
+  if (starts("\x89PNG\r\n\x1a\n")) return "image/png";
+  if (starts("\xff\xd8\xff")) return "image/jpeg";
+  if (starts("GIF87a") || starts("GIF89a")) return "image/gif";
+  if (bytes.size() > 12 && starts("RIFF") && bytes.substr(8, 4) == "WEBP") return "image/webp";
+  if (name.ends_with(".svg") && bytes.find("<svg") != std::string_view::npos) return "image/svg+xml";
+  return "";
+}
+
+// Width and height from an SVG's viewBox, for layout without reflow.
+std::pair<int, int> SvgSize(std::string_view svg) {
+  const auto pos = svg.find("viewBox=\"");
+  if (pos == std::string_view::npos) return {0, 0};
+  std::istringstream in(std::string(svg.substr(pos + 9, 64)));
+  double x = 0, y = 0, w = 0, h = 0;
+  if (!(in >> x >> y >> w >> h)) return {0, 0};
+  return {static_cast<int>(w), static_cast<int>(h)};
+}
+
+Status LoadDemo(store::Store& store, int64_t now) {
+  namespace json = boost::json;
+  const auto files = demo::Files();
+
+  auto site = FindEmbedded(files, "site.json");
+  if (site) {
+    boost::system::error_code ec;
+    auto v = json::parse(*site, ec);
+    if (ec || !v.is_object()) return Status::Corruption("demo site.json is not a JSON object");
+    for (const char* key : {"title", "tagline", "description"})
+      if (auto* s = v.as_object().if_contains(key); s && s->is_string())
+        CHANCERY_RETURN_IF_ERROR(store.PutSetting(std::string("site.") + key, s->as_string().c_str()));
+  }
+
+  if (auto authors = FindEmbedded(files, "authors.json")) {
+    boost::system::error_code ec;
+    auto v = json::parse(*authors, ec);
+    if (ec || !v.is_array()) return Status::Corruption("demo authors.json is not a JSON array");
+    for (const auto& item : v.as_array()) {
+      if (!item.is_object()) continue;
+      const auto& o = item.as_object();
+      auto str = [&](const char* k) {
+        auto* p = o.if_contains(k);
+        return p && p->is_string() ? std::string(p->as_string().c_str()) : std::string();
+      };
+      store::Author author;
+      author.slug = str("slug");
+      author.name = str("name");
+      author.bio = str("bio");
+      author.affiliation = str("affiliation");
+      auto saved = store.UpsertAuthor(author);
+      if (!saved.ok()) return saved.status().WithContext("demo author " + author.slug);
+    }
+  }
+
+  std::map<std::string, std::pair<int, int>> image_sizes;
+  for (const auto& f : files) {
+    if (!f.path.starts_with("media/")) continue;
+    store::Media m;
+    m.name = std::string(f.path.substr(6));
+    m.bytes = std::string(f.data);
+    m.mime_type = MimeTypeFor(f.data, m.name);
+    if (m.mime_type.empty()) continue;
+    if (m.mime_type == "image/svg+xml") std::tie(m.width, m.height) = SvgSize(f.data);
+    m.created_at = now;
+    auto saved = store.PutMedia(m);
+    if (!saved.ok()) return saved.status().WithContext("demo media " + m.name);
+    image_sizes["/media/" + m.name] = {m.width, m.height};
+  }
+
+  for (const auto& f : files) {
+    if (!f.path.starts_with("articles/") || !f.path.ends_with(".md")) continue;
+    auto article = importers::ParseMarkdownArticle(f.data, f.path, now);
+    if (!article.ok()) return article.status();
+    if (auto it = image_sizes.find(article->image.url); it != image_sizes.end())
+      std::tie(article->image.width, article->image.height) = it->second;
+    auto saved = store.SaveArticle(*article);
+    if (!saved.ok()) return saved.status().WithContext(std::string(f.path));
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<store::Store>> OpenStore(const Config& config) {
+  store::StoreOptions options;
+  options.url = config.StoreUrl();
+  options.busy_timeout_ms = config.database.busy_timeout_ms;
+  return store::Store::Open(options);
+}
+
+// Site settings stored by `init --demo` (and later the admin) win over the
+// defaults but not over an explicit chancery.toml or environment value.
+void ApplyStoredSiteSettings(store::Store& store, SiteConfig& site, const SiteConfig& defaults) {
+  auto apply = [&](const char* key, std::string& field, const std::string& default_value) {
+    if (field != default_value) return;
+    auto v = store.GetSetting(std::string("site.") + key);
+    if (v.ok() && v.value() && !v.value()->empty()) field = *v.value();
+  };
+  apply("title", site.title, defaults.title);
+  apply("tagline", site.tagline, defaults.tagline);
+  apply("description", site.description, defaults.description);
+}
+
+}  // namespace
+
+int RunInit(const InitOptions& options) {
+  const fs::path data(options.data_dir);
+  std::error_code ec;
+  if (fs::exists(data / "chancery.db", ec) || fs::exists(data / "chancery.toml", ec))
+    return Fail(fmt::format("{} already holds a site (chancery.db or chancery.toml exists); choose another folder",
+                            data.string()));
+  if (fs::exists(data, ec) && !fs::is_directory(data, ec))
+    return Fail(fmt::format("{} exists and is not a folder", data.string()));
+
+  // Build the site in a sibling folder and move it into place at the end, so
+  // a failure never leaves a half-made site behind.
+  const fs::path staging = data.string() + fmt::format(".init-{}", ::getpid());
+  fs::remove_all(staging, ec);
+  fs::create_directories(staging, ec);
+  if (ec) return Fail(fmt::format("cannot create {}: {}", staging.string(), ec.message()));
+  auto cleanup = [&] { fs::remove_all(staging, ec); };
+
+  const int64_t now = Now();
+  SiteConfig site;
+  {
+    store::StoreOptions so;
+    so.url = "sqlite:" + (staging / "chancery.db").string();
+    auto store = store::Store::Open(so);
+    if (!store.ok()) { cleanup(); return Fail(store.status().ToString()); }
+    if (options.demo) {
+      Status s = LoadDemo(**store, now);
+      if (!s.ok()) { cleanup(); return Fail("loading demo content: " + s.ToString()); }
+      for (const char* key : {"title", "tagline", "description"}) {
+        auto v = (*store)->GetSetting(std::string("site.") + key);
+        if (v.ok() && v.value()) {
+          std::string& field = key == std::string_view("title") ? site.title
+                               : key == std::string_view("tagline") ? site.tagline : site.description;
+          field = *v.value();
+        }
+      }
+    }
+  }
+  Status s = WriteFileAtomically(staging / "chancery.toml", DefaultConfigToml(site));
+  if (!s.ok()) { cleanup(); return Fail(s.ToString()); }
+
+  // Move into place: rename onto a missing or empty folder.
+  if (fs::exists(data, ec)) {
+    if (!fs::is_empty(data, ec)) {
+      // Not empty but no site: move our files in one by one.
+      for (const char* name : {"chancery.db", "chancery.toml"}) {
+        fs::rename(staging / name, data / name, ec);
+        if (ec) { cleanup(); return Fail(fmt::format("cannot move {} into {}: {}", name, data.string(), ec.message())); }
+      }
+      cleanup();
+    } else {
+      fs::rename(staging, data, ec);
+    }
+  } else {
+    if (data.has_parent_path()) fs::create_directories(data.parent_path(), ec);
+    fs::rename(staging, data, ec);
+  }
+  if (ec) { cleanup(); return Fail(fmt::format("cannot create {}: {}", data.string(), ec.message())); }
+
+  std::cout << fmt::format("Created a new site in {}{}\n", data.string(),
+                           options.demo ? " with the demo publication" : "");
+  std::cout << fmt::format("Start it with: chancery serve --data {}\n", data.string());
+  return 0;
+}
+
+int RunServe(const ServeOptions& options) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("chancery"));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+
+  std::error_code ec;
+  if (!fs::exists(fs::path(options.data_dir) / "chancery.db", ec) && !std::getenv("CHANCERY_DATABASE_URL"))
+    return Fail(fmt::format("{} holds no site; create one with: chancery init --data {} --demo", options.data_dir,
+                            options.data_dir));
+  auto config = LoadConfig(options.data_dir, options.config_file, ProcessEnvironment());
+  if (!config.ok()) return Fail(config.status().message());
+  if (!options.listen.empty()) config->server.listen = options.listen;
+  auto listen = ParseListen(config->server.listen);
+  if (!listen.ok()) return Fail(listen.status().message());
+
+  auto store = OpenStore(*config);
+  if (!store.ok()) return Fail(store.status().ToString());
+  ApplyStoredSiteSettings(**store, config->site, SiteConfig{});
+
+  auto theme = config->theme.dir.empty() ? theme::Theme::LoadDefault() : theme::Theme::LoadFolder(config->theme.dir);
+  if (!theme.ok()) return Fail("loading theme: " + theme.status().ToString());
+
+  site::SiteOptions site_options;
+  site_options.title = config->site.title;
+  site_options.tagline = config->site.tagline;
+  site_options.description = config->site.description;
+  site_options.base_url = config->site.base_url;
+  site_options.language = config->site.language;
+  site_options.per_page = config->site.per_page;
+  site::Site site(**store, *theme, site_options);
+
+  http::Router router;
+  site.RegisterRoutes(router);
+
+  http::ServerOptions so;
+  so.address = listen->first;
+  so.port = listen->second;
+  so.io_threads = config->server.threads;
+  so.worker_threads = config->server.worker_threads;
+  so.max_body_bytes = static_cast<size_t>(config->server.max_body_bytes);
+  so.max_header_bytes = static_cast<size_t>(config->server.max_header_bytes);
+  so.read_timeout = std::chrono::milliseconds(config->server.read_timeout_ms);
+  so.idle_timeout = std::chrono::milliseconds(config->server.idle_timeout_ms);
+  so.access_log = config->server.access_log;
+  http::Server server(so, std::move(router), {});
+  Status s = server.Listen();
+  if (!s.ok()) return Fail(s.message());
+  spdlog::info("serving {} at http://{}:{}/ (data: {})", config->site.title, so.address, server.port(),
+               options.data_dir);
+  server.Run();
+  spdlog::info("stopped");
+  return 0;
+}
+
+int RunImportMarkdown(const ImportMarkdownOptions& options) {
+  auto config = LoadConfig(options.data_dir, "", ProcessEnvironment());
+  if (!config.ok()) return Fail(config.status().message());
+  std::error_code ec;
+  if (!fs::exists(fs::path(options.data_dir) / "chancery.db", ec) && config->database.url.empty())
+    return Fail(fmt::format("{} holds no site; create one with: chancery init --data {}", options.data_dir,
+                            options.data_dir));
+  auto store = OpenStore(*config);
+  if (!store.ok()) return Fail(store.status().ToString());
+
+  std::vector<fs::path> files;
+  for (const auto& p : options.paths) {
+    if (fs::is_directory(p, ec)) {
+      for (const auto& entry : fs::recursive_directory_iterator(p, ec)) {
+        const auto ext = entry.path().extension().string();
+        if (entry.is_regular_file() && (ext == ".md" || ext == ".markdown")) files.push_back(entry.path());
+      }
+    } else if (fs::is_regular_file(p, ec)) {
+      files.emplace_back(p);
+    } else {
+      std::cerr << "chancery: " << p << ": no such file or folder\n";
+      return 1;
+    }
+  }
+  std::sort(files.begin(), files.end());
+
+  int created = 0, updated = 0, failed = 0;
+  const int64_t now = Now();
+  for (const auto& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in.good() && !in.eof()) {
+      std::cerr << "chancery: " << file.string() << ": cannot read\n";
+      ++failed;
+      continue;
+    }
+    auto article = importers::ParseMarkdownArticle(text, file.string(), now);
+    if (!article.ok()) {
+      std::cerr << "chancery: " << article.status().message() << " (nothing imported from this file)\n";
+      ++failed;
+      continue;
+    }
+    auto outcome = (*store)->SaveArticle(*article);
+    if (!outcome.ok()) {
+      std::cerr << "chancery: " << file.string() << ": " << outcome.status().message()
+                << " (nothing imported from this file)\n";
+      ++failed;
+      continue;
+    }
+    if (*outcome == store::SaveOutcome::kCreated) {
+      ++created;
+      std::cout << fmt::format("created {} from {}\n", article->slug, file.string());
+    } else {
+      ++updated;
+      std::cout << fmt::format("updated {} from {} (an article with this slug existed)\n", article->slug,
+                               file.string());
+    }
+  }
+  std::cout << fmt::format("{} created, {} updated, {} failed\n", created, updated, failed);
+  return failed == 0 ? 0 : 1;
+}
+
+}  // namespace chancery::app

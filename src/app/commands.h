@@ -1,0 +1,31 @@
+// chancery/app: the command line's commands, one function each.
+//
+// Each returns a process exit code and writes errors to stderr as one clear
+// line. main.cc parses arguments with CLI11 and calls these.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace chancery::app {
+
+struct InitOptions {
+  std::string data_dir;  // created if missing; must not already hold a site
+  bool demo = false;     // add the sample publication (articles, authors, images)
+};
+int RunInit(const InitOptions& options);
+
+struct ServeOptions {
+  std::string data_dir;
+  std::string listen;       // overrides server.listen when non-empty
+  std::string config_file;  // default <data>/chancery.toml
+};
+int RunServe(const ServeOptions& options);
+
+struct ImportMarkdownOptions {
+  std::string data_dir;
+  std::vector<std::string> paths;  // files, or folders searched for *.md
+};
+int RunImportMarkdown(const ImportMarkdownOptions& options);
+
+}  // namespace chancery::app

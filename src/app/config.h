@@ -1,0 +1,76 @@
+// chancery/app: the site's configuration — `chancery.toml` in the data folder,
+// overridden by CHANCERY_<SECTION>_<KEY> environment variables.
+//
+// Every setting has a default here, so an empty chancery.toml is valid.
+// Loading is pure (the environment is passed in), so tests need no globals.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "base/status.h"
+
+namespace chancery::app {
+
+struct SiteConfig {
+  std::string title = "Chancery";                        // site name in the masthead and feeds
+  std::string tagline = "Analysis and commentary";        // shown under the masthead
+  std::string description = "";                          // meta description for the home page
+  std::string base_url = "http://127.0.0.1:8080";        // absolute URL for feeds, canonical links
+  std::string language = "en";                           // <html lang>
+  int per_page = 10;                                     // articles per list page
+};
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";  // address:port to listen on
+  int threads = 2;                        // event-loop threads
+  int worker_threads = 4;                 // threads for database work and rendering
+  int64_t max_body_bytes = 1 << 20;       // request body limit (413 beyond)
+  int64_t max_header_bytes = 16 * 1024;   // request head limit (431 beyond)
+  int read_timeout_ms = 15000;            // to receive one request
+  int idle_timeout_ms = 60000;            // keep-alive wait between requests
+  bool access_log = true;                 // one line per request on stderr
+};
+
+struct DatabaseConfig {
+  std::string url = "";  // empty: SQLite at <data>/chancery.db; or postgresql://...
+  int busy_timeout_ms = 5000;  // how long a writer waits for a lock
+};
+
+struct ThemeConfig {
+  std::string dir = "";  // a theme folder overriding the built-in theme; empty for built-in
+};
+
+struct Config {
+  std::string data_dir;  // the --data folder
+  SiteConfig site;
+  ServerConfig server;
+  DatabaseConfig database;
+  ThemeConfig theme;
+
+  // The store URL this configuration selects.
+  std::string StoreUrl() const;
+};
+
+// Looks up an environment variable; returns nullopt when unset.
+using EnvLookup = std::function<std::optional<std::string>(std::string_view name)>;
+EnvLookup ProcessEnvironment();
+
+// Reads `config_file` (default <data_dir>/chancery.toml; a missing default file
+// is fine, a missing explicit one is an error), then applies environment
+// overrides. Unknown sections or keys are errors, so typos do not pass
+// silently. Errors name the file, the key and what was wrong.
+Result<Config> LoadConfig(const std::string& data_dir, const std::string& config_file,
+                          const EnvLookup& env);
+
+// The text of a fresh chancery.toml for `init`, with every setting and its
+// meaning as comments.
+std::string DefaultConfigToml(const SiteConfig& site);
+
+// Splits "host:port"; port 0..65535.
+Result<std::pair<std::string, uint16_t>> ParseListen(std::string_view listen);
+
+}  // namespace chancery::app

@@ -1,0 +1,43 @@
+// chancery: one binary for the whole publication. See README.md and
+// `chancery --help`.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "app/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Chancery — an editorial hub for policy analysis", "chancery"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "chancery 0.1.0");
+
+  chancery::app::InitOptions init;
+  auto* init_cmd = app.add_subcommand("init", "Create a new site in a data folder");
+  init_cmd->add_option("--data", init.data_dir, "Data folder to create (holds chancery.db and chancery.toml)")->required();
+  init_cmd->add_flag("--demo", init.demo, "Add a sample publication: articles, authors and images");
+
+  chancery::app::ServeOptions serve;
+  auto* serve_cmd = app.add_subcommand("serve", "Serve the site over HTTP");
+  serve_cmd->add_option("--data", serve.data_dir, "Data folder made by `chancery init`")->required();
+  serve_cmd->add_option("--listen", serve.listen, "Address and port, e.g. 127.0.0.1:8080 (default from chancery.toml)");
+  serve_cmd->add_option("--config", serve.config_file, "Configuration file (default DATA/chancery.toml)");
+
+  auto* import_cmd = app.add_subcommand("import", "Import content from files");
+  import_cmd->require_subcommand(1);
+  chancery::app::ImportMarkdownOptions import_md;
+  auto* md_cmd = import_cmd->add_subcommand("markdown", "Import Markdown files with front matter (updates articles whose slug exists)");
+  md_cmd->add_option("--data", import_md.data_dir, "Data folder")->required();
+  md_cmd->add_option("paths", import_md.paths, "Markdown files, or folders searched for *.md")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  if (*init_cmd) return chancery::app::RunInit(init);
+  if (*serve_cmd) return chancery::app::RunServe(serve);
+  if (*md_cmd) return chancery::app::RunImportMarkdown(import_md);
+  std::cerr << app.help();
+  return 2;
+}

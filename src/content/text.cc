@@ -1,0 +1,309 @@
+// Text helpers of the content module: UTF-8, slugs, excerpts, word counts and
+// the table-of-contents JSON.
+#include <array>
+#include <boost/json.hpp>
+#include <cstdint>
+#include <cstdio>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "content/content.h"
+#include "content/utf8.h"
+
+namespace chancery::content {
+namespace internal {
+
+char32_t DecodeUtf8(std::string_view text, std::size_t& pos) {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(pos);
+  if (lead < 0x80) {
+    ++pos;
+    return lead;
+  }
+  int length = 0;
+  char32_t cp = 0;
+  char32_t min = 0;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2, cp = lead & 0x1F, min = 0x80;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3, cp = lead & 0x0F, min = 0x800;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4, cp = lead & 0x07, min = 0x10000;
+  } else {
+    ++pos;  // a continuation byte, an overlong lead (C0, C1) or F5..FF
+    return kInvalidCodePoint;
+  }
+  if (pos + length > text.size()) {
+    ++pos;
+    return kInvalidCodePoint;
+  }
+  for (int i = 1; i < length; ++i) {
+    const unsigned char c = byte(pos + i);
+    if ((c & 0xC0) != 0x80) {
+      ++pos;
+      return kInvalidCodePoint;
+    }
+    cp = (cp << 6) | (c & 0x3F);
+  }
+  // Overlong forms, UTF-16 surrogates and values past Unicode's range are
+  // not UTF-8 even when the bit pattern decodes.
+  if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
+    ++pos;
+    return kInvalidCodePoint;
+  }
+  pos += length;
+  return cp;
+}
+
+void AppendUtf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+std::string ScrubUtf8(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t start = pos;
+    const char32_t cp = DecodeUtf8(text, pos);
+    if (cp == kInvalidCodePoint) {
+      AppendUtf8(out, 0xFFFD);
+    } else {
+      out.append(text.substr(start, pos - start));
+    }
+  }
+  return out;
+}
+
+}  // namespace internal
+
+namespace {
+
+using internal::DecodeUtf8;
+using internal::kInvalidCodePoint;
+
+// Transliterations of U+00C0..U+00FF; "" marks a separator (× and ÷).
+constexpr std::array<std::string_view, 64> kLatin1 = {
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
+    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "ss",
+    "a", "a", "a", "a", "a", "a", "ae", "c", "e", "e", "e", "e", "i", "i", "i",  "i",
+    "d", "n", "o", "o", "o", "o", "o",  "",  "o", "u", "u", "u", "u", "y", "th", "y"};
+
+// Base letters of U+0100..U+017F (Latin Extended-A), one per code point;
+// '*' marks the two ligatures handled separately (Ĳĳ, Œœ).
+constexpr std::string_view kLatinExtendedA =
+    "aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiii**jjkkkllllllllll"
+    "nnnnnnnnnoooooo**rrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+static_assert(kLatinExtendedA.size() == 128);
+
+bool IsAsciiAlnum(char32_t cp) {
+  return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
+}
+
+// Apostrophes vanish inside words so "Pakistan’s" stays one word.
+bool IsApostrophe(char32_t cp) { return cp == '\'' || cp == 0x2019 || cp == 0x2018 || cp == 0x02BC; }
+
+// Combining diacritics follow the letter they modify (decomposed "é").
+bool IsCombiningMark(char32_t cp) { return cp >= 0x0300 && cp <= 0x036F; }
+
+// Non-ASCII code points that are punctuation or spaces rather than letters.
+bool IsNonAsciiSeparator(char32_t cp) {
+  return (cp >= 0x80 && cp <= 0xBF) || cp == 0xD7 || cp == 0xF7 ||
+         (cp >= 0x2000 && cp <= 0x206F) ||  // General Punctuation: dashes, quotes, spaces
+         (cp >= 0x2E00 && cp <= 0x2E7F) ||  // Supplemental Punctuation
+         (cp >= 0x3000 && cp <= 0x303F) ||  // CJK punctuation
+         cp == 0xFEFF || cp == 0xFFFD || kInvalidCodePoint == cp;
+}
+
+// The ASCII transliteration of `cp`, or "" when there is none.
+std::string_view Transliterate(char32_t cp) {
+  if (cp >= 0xC0 && cp <= 0xFF) return kLatin1[cp - 0xC0];
+  if (cp >= 0x100 && cp <= 0x17F) {
+    if (cp == 0x132 || cp == 0x133) return "ij";
+    if (cp == 0x152 || cp == 0x153) return "oe";
+    return kLatinExtendedA.substr(cp - 0x100, 1);
+  }
+  return "";
+}
+
+uint64_t Fnv1a64(std::string_view text) {
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+bool IsWordCodePoint(char32_t cp) {
+  if (cp < 0x80) return IsAsciiAlnum(cp);
+  return !IsNonAsciiSeparator(cp);
+}
+
+bool IsSpace(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+
+// Splits on ASCII whitespace and U+00A0; returns the pieces.
+std::vector<std::string_view> SplitWords(std::string_view text) {
+  std::vector<std::string_view> words;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && (IsSpace(text[i]) || text.substr(i, 2) == "\xC2\xA0")) {
+      i += IsSpace(text[i]) ? 1 : 2;
+    }
+    const std::size_t start = i;
+    while (i < text.size() && !IsSpace(text[i]) && text.substr(i, 2) != "\xC2\xA0") ++i;
+    if (i > start) words.push_back(text.substr(start, i - start));
+  }
+  return words;
+}
+
+bool HasWordCodePoint(std::string_view word) {
+  std::size_t pos = 0;
+  while (pos < word.size()) {
+    if (IsWordCodePoint(DecodeUtf8(word, pos))) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view text) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    if (DecodeUtf8(text, pos) == kInvalidCodePoint) return false;
+  }
+  return true;
+}
+
+std::string Slugify(std::string_view text) {
+  std::string slug;
+  bool pending_hyphen = false;
+  bool saw_untransliterable_letter = false;
+  const auto append = [&](std::string_view letters) {
+    if (pending_hyphen && !slug.empty()) slug += '-';
+    pending_hyphen = false;
+    slug.append(letters);
+  };
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const char32_t cp = DecodeUtf8(text, pos);
+    if (IsAsciiAlnum(cp)) {
+      char c = static_cast<char>(cp);
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+      append(std::string_view(&c, 1));
+    } else if (IsApostrophe(cp) || IsCombiningMark(cp)) {
+      // Dropped without breaking the word.
+    } else if (std::string_view letters = Transliterate(cp); !letters.empty()) {
+      append(letters);
+    } else {
+      if (cp >= 0x80 && !IsNonAsciiSeparator(cp)) saw_untransliterable_letter = true;
+      pending_hyphen = true;
+    }
+  }
+  if (slug.size() > kMaxSlugLength) {
+    const std::size_t cut = slug.rfind('-', kMaxSlugLength);
+    slug.resize(cut == std::string::npos || cut == 0 ? kMaxSlugLength : cut);
+  }
+  if (slug.empty() && saw_untransliterable_letter) {
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(Fnv1a64(text)));
+    slug = "n-" + std::string(hex, 8);
+  }
+  return slug;
+}
+
+int CountWords(std::string_view plain_text) {
+  int count = 0;
+  for (std::string_view word : SplitWords(plain_text)) {
+    if (HasWordCodePoint(word)) ++count;
+  }
+  return count;
+}
+
+std::string Excerpt(std::string_view plain_text, int max_words) {
+  const std::vector<std::string_view> words = SplitWords(plain_text);
+  std::string out;
+  int taken = 0;
+  bool cut = false;
+  for (std::string_view word : words) {
+    if (taken >= max_words) {
+      cut = true;
+      break;
+    }
+    const std::size_t needed = out.size() + (out.empty() ? 0 : 1) + word.size();
+    if (needed > kExcerptMaxChars) {
+      cut = true;
+      if (out.empty()) {
+        // One enormous "word" (a URL, say): cut it at a character boundary.
+        std::size_t end = 0;
+        while (end < word.size()) {
+          std::size_t next = end;
+          DecodeUtf8(word, next);
+          if (next > kExcerptMaxChars) break;
+          end = next;
+        }
+        out.append(word.substr(0, end));
+      }
+      break;
+    }
+    if (!out.empty()) out += ' ';
+    out.append(word);
+    if (HasWordCodePoint(word)) ++taken;
+  }
+  if (cut) {
+    // "…" after a comma or colon reads badly.
+    while (!out.empty() && (out.back() == ',' || out.back() == ';' || out.back() == ':')) out.pop_back();
+    out += "\xE2\x80\xA6";
+  }
+  return out;
+}
+
+std::string TocJson(const std::vector<Heading>& toc) {
+  boost::json::array array;
+  array.reserve(toc.size());
+  for (const Heading& heading : toc) {
+    array.push_back(
+        boost::json::object{{"level", heading.level}, {"id", heading.id}, {"text", heading.text}});
+  }
+  return boost::json::serialize(array);
+}
+
+std::vector<Heading> ParseTocJson(std::string_view json) {
+  boost::system::error_code error;
+  const boost::json::value value = boost::json::parse(json, error);
+  if (error || !value.is_array()) return {};
+  std::vector<Heading> toc;
+  for (const boost::json::value& item : value.get_array()) {
+    const boost::json::object* object = item.if_object();
+    if (object == nullptr) return {};
+    const boost::json::value* level = object->if_contains("level");
+    const boost::json::value* id = object->if_contains("id");
+    const boost::json::value* text = object->if_contains("text");
+    if (level == nullptr || !level->is_int64() || id == nullptr || !id->is_string() || text == nullptr ||
+        !text->is_string()) {
+      return {};
+    }
+    const int64_t n = level->get_int64();
+    if (n < 1 || n > 6) return {};
+    toc.push_back(
+        Heading{static_cast<int>(n), std::string(id->get_string()), std::string(text->get_string())});
+  }
+  return toc;
+}
+
+}  // namespace chancery::content

@@ -1,0 +1,681 @@
+// The Beast/Asio server: listener → session coroutine per connection →
+// worker pool (Dispatch: middleware, router, handler) → response writer.
+//
+// Threads and ownership:
+//   - `io_threads` threads run `ioc_`. The listener, the signal set and the
+//     shutdown timer live on the `control_` strand; each connection's
+//     session runs on a strand of its own, which also guards the
+//     Connection's `idle`/`closing` flags.
+//   - Handlers run on `workers_` (an asio::thread_pool); the session
+//     co_awaits the result, so nothing slow ever runs on an io thread.
+//   - `connections_` (under `mu_`) lets Stop() reach every open connection.
+//
+// Graceful stop: BeginShutdown() closes the acceptor and marks every
+// connection `closing`; idle ones (waiting for a request, or lingering after
+// a close) are cancelled at once, busy ones finish their exchange, write the
+// response with "Connection: close" and end. When the last one ends ioc_
+// runs out of work and Run() returns. If some are still busy after
+// shutdown_grace, ioc_ is stopped and Run() closes their sockets.
+
+#include "http/server.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <csignal>
+#include <ctime>
+#include <exception>
+#include <limits>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_set>
+
+#include "http/target.h"
+#include "http/text.h"
+
+namespace chancery::http {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+template <typename T>
+using awaitable = asio::awaitable<T>;
+
+// Every asynchronous operation reports errors as values, never by throwing.
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+
+constexpr size_t kReadChunk = 8192;                    // first read of a request
+constexpr auto kLingerTime = std::chrono::seconds(1);  // see LingeringClose()
+constexpr size_t kLingerBytes = 256 * 1024;
+constexpr auto kAcceptRetry = std::chrono::milliseconds(100);  // after EMFILE and friends
+
+std::string_view SV(beast::string_view s) { return {s.data(), s.size()}; }
+beast::string_view BSV(std::string_view s) { return {s.data(), s.size()}; }
+
+// A Beast body that sends a Response's shared string without copying it.
+struct SharedBody {
+  using value_type = std::shared_ptr<const std::string>;
+
+  static std::uint64_t size(const value_type& body) { return body ? body->size() : 0; }
+
+  class writer {
+   public:
+    using const_buffers_type = asio::const_buffer;
+
+    template <bool isRequest, class Fields>
+    writer(const bhttp::header<isRequest, Fields>&, const value_type& body) : body_(body) {}
+
+    void init(beast::error_code& ec) { ec = {}; }
+
+    boost::optional<std::pair<const_buffers_type, bool>> get(beast::error_code& ec) {
+      ec = {};
+      if (!body_ || body_->empty()) return boost::none;
+      return {{const_buffers_type(body_->data(), body_->size()), false}};
+    }
+
+   private:
+    const value_type& body_;
+  };
+};
+
+// One accepted connection. `idle` and `closing` are only touched on the
+// stream's strand.
+struct Connection {
+  Connection(tcp::socket socket, std::string remote_address)
+      : stream(std::move(socket)), remote(std::move(remote_address)) {}
+
+  beast::tcp_stream stream;
+  const std::string remote;
+  bool idle = false;     // waiting for a request's first byte, or lingering: Stop() may cut it
+  bool closing = false;  // the server is stopping: finish this exchange, then close
+};
+
+// What the session does after an exchange.
+enum class After {
+  kKeepAlive,  // read the next request
+  kClose,      // a response said "Connection: close": shut down gracefully
+  kDrop,       // the peer is gone, timed out or was cancelled: just close
+};
+
+// What the access log and the response writer need to know about a request.
+struct Exchange {
+  Clock::time_point started = Clock::now();
+  unsigned version = 11;
+  bool head = false;
+  bool keep_alive = false;
+  std::string method = "-";
+  std::string target = "-";
+  std::string user_agent = "-";
+
+  void Describe(const bhttp::request<bhttp::string_body>& m) {
+    version = m.version() == 10 ? 10 : 11;
+    head = m.method() == bhttp::verb::head;
+    if (!m.method_string().empty()) method = std::string(SV(m.method_string()));
+    if (!m.target().empty()) target = std::string(SV(m.target()));
+    if (auto it = m.find(bhttp::field::user_agent); it != m.end()) user_agent = std::string(SV(it->value()));
+  }
+};
+
+// IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), recomputed once a second
+// per thread. Spelled out rather than strftime'd so no locale can change it.
+const std::string& HttpDate() {
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  thread_local std::time_t cached_at = -1;
+  thread_local std::string cached;
+  std::time_t now = std::time(nullptr);
+  if (now != cached_at) {
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    cached = fmt::format("{}, {:02d} {} {:04d} {:02d}:{:02d}:{:02d} GMT", kDays[tm.tm_wday], tm.tm_mday,
+                         kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    cached_at = now;
+  }
+  return cached;
+}
+
+bool IsTokenChar(char c) {
+  if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
+  return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+}
+
+// Guards against header injection by a handler that copied user input into
+// a header: names must be tokens, values must not contain CR, LF or NUL.
+bool IsValidField(std::string_view name, std::string_view value) {
+  if (name.empty() || !std::all_of(name.begin(), name.end(), IsTokenChar)) return false;
+  return value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+// Headers the server owns because they frame the message on the wire.
+bool IsFramingField(std::string_view name) {
+  using internal::EqualsIgnoreCase;
+  return EqualsIgnoreCase(name, "Content-Length") || EqualsIgnoreCase(name, "Transfer-Encoding") ||
+         EqualsIgnoreCase(name, "Connection") || EqualsIgnoreCase(name, "Keep-Alive") ||
+         EqualsIgnoreCase(name, "Date");
+}
+
+bool ContainsToken(std::string_view list, std::string_view token) {
+  while (!list.empty()) {
+    size_t comma = list.find(',');
+    if (internal::EqualsIgnoreCase(internal::TrimSpace(list.substr(0, comma)), token)) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+// The status to answer a failed read with, or nullopt when there is nobody
+// to answer (the peer left, timed out, or the read was cancelled).
+std::optional<int> StatusForReadError(const beast::error_code& ec,
+                                      const bhttp::request<bhttp::string_body>& partial,
+                                      size_t max_target_bytes) {
+  if (ec == bhttp::error::body_limit) return 413;
+  if (ec == bhttp::error::header_limit) {
+    // Beast records the target once the request line is complete; a request
+    // line that alone overflows the limit is, in practice, a long URI.
+    if (partial.target().empty() || partial.target().size() > max_target_bytes) return 414;
+    return 431;
+  }
+  if (ec.category() != bhttp::make_error_code(bhttp::error::bad_method).category())
+    return std::nullopt;  // I/O: eof, reset, timeout, operation_aborted
+  if (ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message ||
+      ec == bhttp::error::short_read)
+    return std::nullopt;
+  return 400;
+}
+
+std::string FormatEndpoint(const asio::ip::address& address, uint16_t port) {
+  return address.is_v6() ? fmt::format("[{}]:{}", address.to_string(), port)
+                         : fmt::format("{}:{}", address.to_string(), port);
+}
+
+// co_spawn completion handler: an exception that escaped a coroutine is a
+// bug; log it (never swallow it silently, never terminate the server).
+auto LogIfThrew(const char* what) {
+  return [what](std::exception_ptr e) {
+    if (!e) return;
+    try {
+      std::rethrow_exception(e);
+    } catch (const std::exception& ex) {
+      spdlog::error("http: {} ended with an exception: {}", what, ex.what());
+    } catch (...) {
+      spdlog::error("http: {} ended with a non-standard exception", what);
+    }
+  };
+}
+
+}  // namespace
+
+struct Server::Impl {
+  Impl(ServerOptions o, Router r, std::vector<Middleware> m)
+      : options(std::move(o)),
+        router(std::move(r)),
+        middleware(std::move(m)),
+        workers(static_cast<size_t>(std::max(1, options.worker_threads))),
+        control(asio::make_strand(ioc)),
+        acceptor(control),
+        accept_retry(control),
+        grace_timer(control) {}
+  ~Impl();
+
+  Status Listen();
+  void Run();
+  void Stop() {
+    asio::post(control, [this] { BeginShutdown(); });
+  }
+
+  // On `control`.
+  void Start();
+  void BeginShutdown();
+  void HardStop();
+  awaitable<void> AcceptLoop();
+  void StartSession(tcp::socket socket);
+
+  // On the connection's strand.
+  awaitable<void> Session(std::shared_ptr<Connection> conn);
+  awaitable<After> ServeOne(Connection& c, beast::flat_buffer& buffer);
+  awaitable<After> Refuse(Connection& c, const beast::error_code& ec,
+                          const bhttp::request<bhttp::string_body>& partial, Exchange& x);
+  awaitable<After> Reject(Connection& c, int status, Exchange& x);
+  awaitable<Response> RunHandler(Request& request, Exchange& x);
+  awaitable<After> Write(Connection& c, Response res, Exchange& x);
+  awaitable<void> LingeringClose(Connection& c);
+  void EndSession(const std::shared_ptr<Connection>& conn);
+
+  void RunLoop();
+
+  const ServerOptions options;
+  const Router router;
+  const std::vector<Middleware> middleware;
+
+  // Declared before ioc so they outlive it: sessions destroyed along with
+  // ioc (after a hard stop) still deregister themselves here.
+  std::mutex mu;
+  std::unordered_set<std::shared_ptr<Connection>> connections;  // GUARDED_BY(mu)
+  bool shutting_down = false;                                   // GUARDED_BY(mu)
+  bool destroying = false;                                      // GUARDED_BY(mu)
+  std::atomic<bool> hard_stopped{false};
+  std::atomic<size_t> queued{0};  // handed to workers, not yet finished
+  std::atomic<uint16_t> bound_port{0};
+  std::string where;                       // "127.0.0.1:8080", for log lines
+  Clock::time_point last_limit_warning{};  // on control
+
+  asio::io_context ioc;
+  asio::thread_pool workers;
+  // I/O objects: declared after ioc so they are destroyed before it.
+  asio::strand<asio::io_context::executor_type> control;
+  tcp::acceptor acceptor;
+  asio::steady_timer accept_retry;
+  asio::steady_timer grace_timer;
+  std::optional<asio::signal_set> signals;
+};
+
+Server::Impl::~Impl() {
+  {
+    std::lock_guard lock(mu);
+    destroying = true;
+  }
+  // Handlers still running after a hard stop hold references into session
+  // frames owned by ioc; let them finish before ioc goes.
+  workers.join();
+  std::lock_guard lock(mu);
+  connections.clear();
+}
+
+Status Server::Impl::Listen() {
+  beast::error_code ec;
+  asio::ip::address address = asio::ip::make_address(options.address, ec);
+  if (ec)
+    return Status::InvalidArgument(fmt::format("cannot listen on {}: not an IP address", options.address));
+  if (acceptor.is_open()) return Status::InvalidArgument("already listening on " + where);
+  where = FormatEndpoint(address, options.port);
+  tcp::endpoint endpoint(address, options.port);
+  auto fail = [&](const beast::error_code& error) {
+    beast::error_code ignored;
+    acceptor.close(ignored);
+    if (error == asio::error::address_in_use)
+      return Status::Unavailable(fmt::format("cannot listen on {}: address already in use", where));
+    if (error == asio::error::access_denied)
+      return Status::IoError(fmt::format("cannot listen on {}: permission denied", where));
+    return Status::IoError(fmt::format("cannot listen on {}: {}", where, error.message()));
+  };
+  acceptor.open(endpoint.protocol(), ec);
+  if (ec) return fail(ec);
+  // Lets a restarted server bind while old connections sit in TIME_WAIT; on
+  // Linux it does not allow two listeners on one port.
+  acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (ec) return fail(ec);
+  acceptor.bind(endpoint, ec);
+  if (ec) return fail(ec);
+  acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return fail(ec);
+  tcp::endpoint bound = acceptor.local_endpoint(ec);
+  if (ec) return fail(ec);
+  bound_port = bound.port();
+  where = FormatEndpoint(address, bound.port());
+  return Status::Ok();
+}
+
+void Server::Impl::RunLoop() {
+  // Handlers do not throw by construction; if one ever does, log it and keep
+  // the event loop going rather than losing an io thread.
+  for (;;) {
+    try {
+      ioc.run();
+      return;
+    } catch (const std::exception& e) {
+      spdlog::error("http: event loop handler threw: {}", e.what());
+    } catch (...) {
+      spdlog::error("http: event loop handler threw a non-standard exception");
+    }
+  }
+}
+
+void Server::Impl::Run() {
+  if (!acceptor.is_open()) {
+    spdlog::error("http: Run() called without a successful Listen()");
+    return;
+  }
+  asio::post(control, [this] { Start(); });
+  std::vector<std::thread> threads;
+  for (int i = 1; i < options.io_threads; ++i) threads.emplace_back([this] { RunLoop(); });
+  RunLoop();
+  for (auto& t : threads) t.join();
+  if (hard_stopped) {
+    // No io thread runs now, so closing the sockets here races with nothing.
+    std::lock_guard lock(mu);
+    for (const auto& c : connections) {
+      beast::error_code ignored;
+      c->stream.socket().close(ignored);
+    }
+  }
+  spdlog::info("http: stopped serving {}", where);
+}
+
+void Server::Impl::Start() {
+  {
+    std::lock_guard lock(mu);
+    if (shutting_down) return;  // Stop() came first
+  }
+  asio::co_spawn(control, AcceptLoop(), LogIfThrew("accept loop"));
+  if (options.handle_signals) {
+    signals.emplace(control, SIGINT, SIGTERM);
+    signals->async_wait([this](const beast::error_code& ec, int signal) {
+      if (ec) return;
+      spdlog::info("http: signal {}; stopping", signal);
+      BeginShutdown();
+    });
+  }
+  spdlog::info("http: listening on {}", where);
+}
+
+void Server::Impl::BeginShutdown() {
+  std::vector<std::shared_ptr<Connection>> open;
+  {
+    std::lock_guard lock(mu);
+    if (shutting_down) return;
+    shutting_down = true;
+    open.assign(connections.begin(), connections.end());
+  }
+  spdlog::info("http: stopping {}; draining {} connection(s)", where, open.size());
+  beast::error_code ignored;
+  acceptor.close(ignored);
+  accept_retry.cancel();
+  if (signals) signals->cancel(ignored);
+  for (const auto& c : open) {
+    asio::post(c->stream.get_executor(), [c] {
+      c->closing = true;
+      if (c->idle) c->stream.cancel();
+    });
+  }
+  if (open.empty()) return;
+  // EndSession() cancels this timer when the last connection ends.
+  grace_timer.expires_after(options.shutdown_grace);
+  grace_timer.async_wait([this](const beast::error_code& ec) {
+    if (!ec) HardStop();
+  });
+}
+
+void Server::Impl::HardStop() {
+  size_t busy;
+  {
+    std::lock_guard lock(mu);
+    busy = connections.size();
+    if (busy == 0) return;
+    hard_stopped = true;
+  }
+  spdlog::warn("http: {} connection(s) still busy {} ms after stop; closing them", busy,
+               options.shutdown_grace.count());
+  ioc.stop();
+}
+
+awaitable<void> Server::Impl::AcceptLoop() {
+  for (;;) {
+    auto [ec, socket] =
+        co_await acceptor.async_accept(asio::any_io_executor(asio::make_strand(ioc)), kNoThrow);
+    if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
+    if (ec == asio::error::connection_aborted) continue;  // the client gave up first
+    if (ec) {
+      // Out of descriptors or memory: retrying at once would spin.
+      spdlog::warn("http: accept on {} failed: {}", where, ec.message());
+      accept_retry.expires_after(kAcceptRetry);
+      co_await accept_retry.async_wait(kNoThrow);
+      continue;
+    }
+    StartSession(std::move(socket));
+  }
+}
+
+void Server::Impl::StartSession(tcp::socket socket) {
+  beast::error_code ec;
+  tcp::endpoint remote = socket.remote_endpoint(ec);
+  if (ec) return;  // already gone
+  socket.set_option(tcp::no_delay(true), ec);
+  auto conn = std::make_shared<Connection>(std::move(socket), remote.address().to_string());
+  {
+    std::lock_guard lock(mu);
+    if (shutting_down) return;
+    if (connections.size() >= options.max_connections) {
+      // Closing (conn's destructor does it) is the cheapest refusal.
+      Clock::time_point now = Clock::now();
+      if (now - last_limit_warning > std::chrono::seconds(1)) {
+        last_limit_warning = now;
+        spdlog::warn("http: {} connections open (max_connections); refusing {}", connections.size(),
+                     conn->remote);
+      }
+      return;
+    }
+    connections.insert(conn);
+  }
+  asio::any_io_executor executor = conn->stream.get_executor();
+  asio::co_spawn(executor, Session(std::move(conn)), LogIfThrew("session"));
+}
+
+void Server::Impl::EndSession(const std::shared_ptr<Connection>& conn) {
+  std::lock_guard lock(mu);
+  connections.erase(conn);
+  if (connections.empty() && shutting_down && !hard_stopped && !destroying)
+    asio::post(control, [this] { grace_timer.cancel(); });
+}
+
+awaitable<void> Server::Impl::Session(std::shared_ptr<Connection> conn) {
+  // Deregisters however the coroutine ends, even if its frame is destroyed
+  // unfinished after a hard stop.
+  struct Deregister {
+    Impl* impl;
+    std::shared_ptr<Connection> conn;
+    ~Deregister() { impl->EndSession(conn); }
+  } deregister{this, conn};
+
+  beast::flat_buffer buffer;
+  After after = After::kKeepAlive;
+  while (after == After::kKeepAlive && !conn->closing) after = co_await ServeOne(*conn, buffer);
+  if (after != After::kDrop) co_await LingeringClose(*conn);
+  beast::error_code ignored;
+  conn->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  conn->stream.close();
+}
+
+awaitable<After> Server::Impl::ServeOne(Connection& c, beast::flat_buffer& buffer) {
+  beast::tcp_stream& stream = c.stream;
+  // Between requests the idle timeout applies; once a byte of the next one
+  // arrives (or is already buffered, when pipelined), the read timeout.
+  if (buffer.size() == 0) {
+    c.idle = true;
+    stream.expires_after(options.idle_timeout);
+    auto [ec, n] = co_await stream.async_read_some(buffer.prepare(kReadChunk), kNoThrow);
+    c.idle = false;
+    if (ec) co_return After::kDrop;
+    buffer.commit(n);
+  }
+  Exchange x;
+  const Clock::time_point deadline = x.started + options.read_timeout;
+  stream.expires_at(deadline);
+
+  // A fresh parser per message, so limits and state never leak between them.
+  bhttp::request_parser<bhttp::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(
+      std::min<size_t>(options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
+  parser.body_limit(options.max_body_bytes);  // a larger Content-Length fails in read_header
+  {
+    auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
+    if (ec) co_return co_await Refuse(c, ec, parser.get(), x);
+  }
+  x.Describe(parser.get());
+  const auto& head = parser.get();
+  if (head.target().size() > options.max_target_bytes) co_return co_await Reject(c, 414, x);
+  if (head.version() >= 11 && head.count(bhttp::field::host) != 1)
+    co_return co_await Reject(c, 400, x);  // RFC 9112 §3.2: exactly one Host
+
+  if (!parser.is_done()) {
+    if (head.version() >= 11 && internal::EqualsIgnoreCase(SV(head[bhttp::field::expect]), "100-continue")) {
+      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+      stream.expires_after(options.write_timeout);
+      auto [ec, n] = co_await asio::async_write(stream, asio::buffer(kContinue), kNoThrow);
+      if (ec) co_return After::kDrop;
+      stream.expires_at(deadline);
+    }
+    auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
+    if (ec) co_return co_await Refuse(c, ec, parser.get(), x);
+  }
+
+  bhttp::request<bhttp::string_body> msg = parser.release();
+  Request request;
+  request.method = MethodFromString(x.method);
+  request.method_name = x.method;
+  request.target = x.target;
+  if (!internal::ParseRequestTarget(request.target, &request.path, &request.query))
+    co_return co_await Reject(c, 400, x);
+  for (const auto& field : msg) request.headers.Add(SV(field.name_string()), SV(field.value()));
+  request.body = std::move(msg.body());
+  request.remote_address = c.remote;
+  x.keep_alive = msg.keep_alive();
+
+  Response response = co_await RunHandler(request, x);
+  co_return co_await Write(c, std::move(response), x);
+}
+
+awaitable<After> Server::Impl::Refuse(Connection& c, const beast::error_code& ec,
+                                      const bhttp::request<bhttp::string_body>& partial, Exchange& x) {
+  std::optional<int> status = StatusForReadError(ec, partial, options.max_target_bytes);
+  if (!status) co_return After::kDrop;
+  x.Describe(partial);
+  if (x.target.size() > 256) x.target = x.target.substr(0, 256);  // no 16 KB log lines
+  co_return co_await Reject(c, *status, x);
+}
+
+awaitable<After> Server::Impl::Reject(Connection& c, int status, Exchange& x) {
+  Response response = StatusPage(status);
+  if (status == 503) response.headers.Set("Retry-After", "1");
+  x.keep_alive = false;
+  co_return co_await Write(c, std::move(response), x);
+}
+
+awaitable<Response> Server::Impl::RunHandler(Request& request, Exchange& x) {
+  if (queued.fetch_add(1) >= options.max_queued_requests) {
+    queued.fetch_sub(1);
+    x.keep_alive = false;  // shed the connection too
+    Response busy = StatusPage(503);
+    busy.headers.Set("Retry-After", "1");
+    co_return busy;
+  }
+  // The frame (and so `request`) stays alive until this completes: the
+  // session is suspended right here.
+  auto [error, response] = co_await asio::co_spawn(
+      workers,
+      [this, &request]() -> awaitable<Response> {
+        if (hard_stopped) co_return StatusPage(503);  // nobody will read the answer
+        co_return Dispatch(router, middleware, request);
+      },
+      kNoThrow);
+  queued.fetch_sub(1);
+  if (error) {
+    LogIfThrew("handler")(error);
+    co_return StatusPage(500);
+  }
+  co_return std::move(response);
+}
+
+awaitable<After> Server::Impl::Write(Connection& c, Response res, Exchange& x) {
+  if (res.status < 200 || res.status > 599) {
+    spdlog::error("http: handler for {} {} returned status {}", internal::ForLog(x.method),
+                  internal::ForLog(x.target), res.status);
+    res = StatusPage(500);
+  }
+  if (c.closing) x.keep_alive = false;
+  ApplySecurityHeaders(options.security, res.headers);
+
+  bhttp::response<SharedBody> out;
+  out.version(x.version);
+  out.result(static_cast<unsigned>(res.status));
+  if (std::string_view reason = ReasonPhrase(res.status); !reason.empty()) out.reason(BSV(reason));
+  for (const auto& [name, value] : res.headers.all()) {
+    if (IsFramingField(name)) {
+      if (internal::EqualsIgnoreCase(name, "Connection") && ContainsToken(value, "close"))
+        x.keep_alive = false;
+      continue;
+    }
+    if (!IsValidField(name, value)) {
+      spdlog::error("http: dropping invalid response header {} from {} {}", internal::ForLog(name, 64),
+                    internal::ForLog(x.method), internal::ForLog(x.target));
+      continue;
+    }
+    out.insert(BSV(name), BSV(value));
+  }
+  out.set(bhttp::field::date, HttpDate());
+  if (!res.headers.Has("Server")) out.set(bhttp::field::server, "chancery");
+  const bool bodiless = res.status == 204 || res.status == 304;  // RFC 9110 §8.6
+  const size_t body_size = bodiless ? 0 : SharedBody::size(res.body);
+  if (!bodiless) out.content_length(body_size);  // HEAD: the GET's length, no bytes
+  if (!bodiless && !x.head) out.body() = res.body;
+  out.keep_alive(x.keep_alive);
+
+  c.stream.expires_after(options.write_timeout);
+  auto [ec, n] = co_await bhttp::async_write(c.stream, out, kNoThrow);
+  if (options.access_log) {
+    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - x.started).count();
+    size_t sent = (!ec && out.body()) ? body_size : 0;
+    spdlog::info("{} \"{} {}\" {} {} {}us \"{}\"{}", c.remote, internal::ForLog(x.method),
+                 internal::ForLog(x.target), res.status, sent, micros, internal::ForLog(x.user_agent, 256),
+                 ec ? " (write failed)" : "");
+  }
+  if (ec) co_return After::kDrop;
+  co_return x.keep_alive ? After::kKeepAlive : After::kClose;
+}
+
+// Closing a socket that still has unread input makes the kernel send RST,
+// which can destroy the response before the client reads it (a 413 while the
+// client is still uploading, a 431 whose headers we did not read). So: send
+// FIN, then read and discard until the client closes — for a bounded time
+// and amount.
+awaitable<void> Server::Impl::LingeringClose(Connection& c) {
+  beast::error_code ec;
+  c.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  if (ec) co_return;
+  c.idle = true;  // Stop() need not wait for this
+  c.stream.expires_after(kLingerTime);
+  std::array<char, 4096> scratch;
+  size_t drained = 0;
+  while (drained < kLingerBytes) {
+    auto [read_ec, n] = co_await c.stream.async_read_some(asio::buffer(scratch), kNoThrow);
+    if (read_ec) break;
+    drained += n;
+  }
+}
+
+// --- Server -----------------------------------------------------------------
+
+Server::Server(ServerOptions options, Router router, std::vector<Middleware> middleware)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(router), std::move(middleware))) {}
+
+Server::~Server() = default;
+
+Status Server::Listen() { return impl_->Listen(); }
+uint16_t Server::port() const { return impl_->bound_port; }
+void Server::Run() { impl_->Run(); }
+void Server::Stop() { impl_->Stop(); }
+
+}  // namespace chancery::http

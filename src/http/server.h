@@ -1,0 +1,79 @@
+// chancery/http: the HTTP/1.1 server (Boost.Beast + Asio C++20 coroutines).
+//
+// One listener accepts connections; each connection is a coroutine session
+// that reads a request (with header and body limits and a read timeout),
+// hands it to the worker pool — middleware chain, then the router's handler —
+// and writes the response, keeping the connection alive while the client
+// asks. Stop() (or SIGINT/SIGTERM when enabled) stops accepting, lets
+// in-flight requests finish, and closes idle connections.
+//
+// Every response the server writes — handlers' and its own error pages
+// (400, 404, 405, 413, 414, 431, 500, 503) alike — gets Date, Server,
+// Content-Length (none on 204/304) and the ServerOptions::security headers.
+// A request that cannot be parsed or breaks a limit is answered and its
+// connection closed; the server keeps serving everyone else. Handler
+// exceptions become a logged 500. Beast and Asio stay inside server.cc.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "base/status.h"
+#include "http/http.h"
+#include "http/middleware.h"
+
+namespace chancery::http {
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";  // IP to listen on
+  uint16_t port = 8080;                 // 0 picks a free port (see Server::port())
+  int io_threads = 2;                   // threads running the event loop
+  int worker_threads = 4;               // threads running handlers (database, rendering)
+  size_t max_queued_requests = 1024;    // waiting for or running on a worker; beyond → 503
+  size_t max_header_bytes = 16 * 1024;  // request line + headers; over → 431 (414 for a long target)
+  size_t max_target_bytes = 8 * 1024;   // request target; over → 414
+  size_t max_body_bytes = 1 << 20;      // request body; over → 413
+  std::chrono::milliseconds read_timeout{15000};   // to receive a whole request once it starts
+  std::chrono::milliseconds idle_timeout{60000};   // keep-alive wait for the next request
+  std::chrono::milliseconds write_timeout{30000};  // to send a response
+  std::chrono::milliseconds shutdown_grace{10000}; // how long in-flight requests may take on stop
+  size_t max_connections = 10000;       // beyond this new connections are closed at once
+  bool handle_signals = true;           // stop on SIGINT/SIGTERM
+  bool access_log = true;               // one line per request to the log (spdlog, info)
+  // Security headers added to every response the server writes, its own
+  // error pages included; a header the handler already set is kept.
+  SecurityOptions security;
+};
+
+class Server {
+ public:
+  Server(ServerOptions options, Router router, std::vector<Middleware> middleware);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Binds and listens. Fails with a clear message when the address is in use
+  // ("cannot listen on 127.0.0.1:8080: address already in use").
+  Status Listen();
+  // The bound port (after Listen).
+  uint16_t port() const;
+  // Serves until Stop() or a signal, running the event loop on this thread
+  // and io_threads - 1 more; returns after a graceful drain: in-flight
+  // requests are finished and written (for up to shutdown_grace; after that
+  // their connections are closed) and idle connections are closed.
+  // REQUIRES: Listen() succeeded. Call once.
+  void Run();
+  // Thread-safe; may be called from a handler or another thread, before or
+  // during Run().
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace chancery::http

@@ -1,0 +1,427 @@
+#include "site/site.h"
+
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <algorithm>
+#include <chrono>
+#include <fmt/format.h>
+
+#include "content/content.h"
+#include "http/static.h"
+#include "site/views.h"
+#include "store/store.h"
+#include "theme/theme.h"
+
+namespace chancery::site {
+namespace json = boost::json;
+using http::Request;
+using http::Response;
+
+Clock SystemClock() {
+  return [] {
+    return static_cast<int64_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
+  };
+}
+
+struct Site::Impl {
+  store::Store& store;
+  std::shared_ptr<const theme::Theme> theme;
+  SiteOptions options;
+  Clock clock;
+
+  json::object SiteView() const {
+    return json::object{{"title", options.title},
+                        {"tagline", options.tagline},
+                        {"description", options.description},
+                        {"base_url", options.base_url},
+                        {"language", options.language}};
+  }
+
+  // Renders `name` with the common view (site, assets, year) merged in.
+  Response Render(int status, std::string_view name, json::object view) {
+    view["site"] = SiteView();
+    view["assets"] = theme->AssetUrls();
+    if (!view.contains("topics")) view["topics"] = NavTopics();
+    view["year"] = HumanDate(clock()).substr(HumanDate(clock()).size() - 4);
+    auto html = theme->Render(name, view);
+    if (!html.ok()) {
+      spdlog::error("rendering {}: {}", name, html.status().ToString());
+      return Response(500, "text/plain; charset=utf-8", "Internal error: the page could not be rendered.\n");
+    }
+    Response r(status, "text/html; charset=utf-8", std::move(html).value());
+    r.headers.Set("Cache-Control", "no-cache");
+    return r;
+  }
+
+  Response ServerError(const Status& status, std::string_view what) {
+    spdlog::error("{}: {}", what, status.ToString());
+    json::object view{{"page", json::object{{"title", "Something went wrong"}, {"noindex", true}}}};
+    return Render(500, "error", std::move(view));
+  }
+
+  Response NotFound(const Request& request) {
+    json::object view{{"page", json::object{{"title", "Page not found"}, {"noindex", true}}},
+                      {"path", request.path}};
+    return Render(404, "404", std::move(view));
+  }
+
+  // The most used topics, for the navigation bar.
+  json::array NavTopics() {
+    json::array topics;
+    auto tags = store.ListTagsInUse(clock());
+    if (!tags.ok()) return topics;
+    auto list = tags.value();
+    std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    for (size_t i = 0; i < list.size() && i < 6; ++i)
+      topics.push_back(json::object{{"name", list[i].first.name}, {"url", "/tags/" + list[i].first.slug}});
+    return topics;
+  }
+
+  // `?page=N` → N ≥ 1, or nullopt when malformed.
+  static std::optional<int> PageNumber(const Request& request) {
+    auto p = request.QueryParam("page");
+    if (!p) return 1;
+    if (p->empty() || p->size() > 6) return std::nullopt;
+    int n = 0;
+    for (char ch : *p) {
+      if (ch < '0' || ch > '9') return std::nullopt;
+      n = n * 10 + (ch - '0');
+    }
+    if (n < 1) return std::nullopt;
+    return n;
+  }
+
+  // A list of article cards with pagination links under `base_path`.
+  std::optional<json::object> ListView(store::ArticleQuery query, int page, const std::string& base_path,
+                                       Status* error) {
+    query.now = clock();
+    query.limit = options.per_page;
+    query.offset = (page - 1) * options.per_page;
+    auto result = store.ListVisibleArticles(query);
+    if (!result.ok()) {
+      *error = result.status();
+      return std::nullopt;
+    }
+    const auto& list = result.value();
+    if (page > 1 && list.items.empty()) return std::nullopt;  // past the end
+    json::array cards;
+    for (const auto& a : list.items) {
+      auto card = CardView(a);
+      auto count = store.CountApprovedComments(a.id);
+      card["comment_count"] = count.ok() ? count.value() : 0;
+      cards.push_back(std::move(card));
+    }
+    const int64_t pages = (list.total + options.per_page - 1) / options.per_page;
+    json::object pagination{{"page", page}, {"pages", pages}};
+    if (page > 1) pagination["newer_url"] = page == 2 ? base_path : fmt::format("{}?page={}", base_path, page - 1);
+    if (page < pages) pagination["older_url"] = fmt::format("{}?page={}", base_path, page + 1);
+    return json::object{{"articles", std::move(cards)},
+                        {"total", list.total},
+                        {"count_label", list.total == 1 ? std::string("1 article") : fmt::format("{} articles", list.total)},
+                        {"pagination", std::move(pagination)},
+                        {"has_pagination", pages > 1}};
+  }
+
+  Response Home(const Request& request) {
+    auto page = PageNumber(request);
+    if (!page) return NotFound(request);
+    Status error;
+    auto view = ListView(store::ArticleQuery{}, *page, "/", &error);
+    if (!error.ok()) return ServerError(error, "listing articles");
+    if (!view) return NotFound(request);
+    // The newest article leads the first page.
+    auto& articles = (*view)["articles"].as_array();
+    if (*page == 1 && !articles.empty()) {
+      (*view)["lead"] = articles.front();
+      articles.erase(articles.begin());
+    }
+    (*view)["page"] = json::object{
+        {"title", *page == 1 ? options.title : fmt::format("{} — page {}", options.title, *page)},
+        {"description", options.description.empty() ? options.tagline : options.description},
+        {"canonical", options.base_url + (*page == 1 ? "/" : fmt::format("/?page={}", *page))},
+        {"is_home", true}};
+    return Render(200, "home", std::move(*view));
+  }
+
+  Response Article(const Request& request) {
+    auto found = store.FindVisibleArticle(request.Param("slug"), clock());
+    if (!found.ok()) return ServerError(found.status(), "finding article");
+    if (!found.value()) return NotFound(request);
+    const store::Article& a = *found.value();
+
+    json::object article = CardView(a);
+    article["html"] = a.body_html;
+    article["authors"] = BylineView(a.authors);
+    if (a.updated_at > a.published_at + 60) {
+      article["updated"] = HumanDate(a.updated_at);
+      article["updated_iso"] = IsoDateTime(a.updated_at);
+    }
+    const auto toc = content::ParseTocJson(a.toc_json);
+    int sections = 0;
+    for (const auto& h : toc) sections += h.level == 2;
+    if (sections >= options.toc_min_sections) {
+      json::array items;
+      for (const auto& h : toc)
+        items.push_back(json::object{{"id", h.id}, {"text", h.text}, {"level", h.level}, {"sub", h.level > 2}});
+      article["toc"] = std::move(items);
+      article["has_toc"] = true;
+    }
+    auto count = store.CountApprovedComments(a.id);
+    article["comment_count"] = count.ok() ? count.value() : 0;
+
+    json::object view{{"article", std::move(article)}};
+    auto adjacent = store.AdjacentArticles(a, clock());
+    if (adjacent.ok()) {
+      if (adjacent->previous) view["previous"] = CardView(*adjacent->previous);
+      if (adjacent->next) view["next"] = CardView(*adjacent->next);
+    }
+    json::object page{{"title", a.title},
+                      {"description", a.dek.empty() ? a.excerpt : a.dek},
+                      {"canonical", options.base_url + "/articles/" + a.slug},
+                      {"type", "article"},
+                      {"published_iso", IsoDateTime(a.published_at)}};
+    if (!a.image.url.empty()) page["image"] = AbsoluteUrl(a.image.url);
+    view["page"] = std::move(page);
+    return Render(200, "article", std::move(view));
+  }
+
+  std::string AbsoluteUrl(const std::string& url) const {
+    if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) return url;
+    return options.base_url + url;
+  }
+
+  Response TagPage(const Request& request) {
+    auto tag = store.FindTag(request.Param("slug"));
+    if (!tag.ok()) return ServerError(tag.status(), "finding tag");
+    if (!tag.value()) return NotFound(request);
+    auto page = PageNumber(request);
+    if (!page) return NotFound(request);
+    store::ArticleQuery q;
+    q.tag_slug = tag.value()->slug;
+    Status error;
+    const std::string base = "/tags/" + tag.value()->slug;
+    auto view = ListView(q, *page, base, &error);
+    if (!error.ok()) return ServerError(error, "listing tag");
+    if (!view) return NotFound(request);
+    (*view)["tag"] = json::object{{"name", tag.value()->name}, {"url", base}};
+    (*view)["page"] = json::object{{"title", tag.value()->name},
+                                   {"description", fmt::format("Analysis tagged {} from {}", tag.value()->name, options.title)},
+                                   {"canonical", options.base_url + base}};
+    return Render(200, "tag", std::move(*view));
+  }
+
+  Response AuthorPage(const Request& request) {
+    auto author = store.FindAuthor(request.Param("slug"));
+    if (!author.ok()) return ServerError(author.status(), "finding author");
+    if (!author.value()) return NotFound(request);
+    const auto& au = *author.value();
+    auto page = PageNumber(request);
+    if (!page) return NotFound(request);
+    store::ArticleQuery q;
+    q.author_slug = au.slug;
+    Status error;
+    const std::string base = "/authors/" + au.slug;
+    auto view = ListView(q, *page, base, &error);
+    if (!error.ok()) return ServerError(error, "listing author");
+    if (!view) return NotFound(request);
+    (*view)["author"] = json::object{{"name", au.name}, {"bio", au.bio}, {"affiliation", au.affiliation}, {"url", base}};
+    (*view)["page"] = json::object{{"title", au.name},
+                                   {"description", au.bio.empty() ? au.name : au.bio},
+                                   {"canonical", options.base_url + base}};
+    return Render(200, "author", std::move(*view));
+  }
+
+  Response Media(const Request& request) {
+    auto media = store.FindMedia(request.Param("name"));
+    if (!media.ok()) return ServerError(media.status(), "finding media");
+    if (!media.value()) return NotFound(request);
+    const auto& m = *media.value();
+    const std::string etag = fmt::format("m{}-{}-{:x}", m.id, m.bytes.size(), std::hash<std::string>{}(m.bytes));
+    Response r = http::StaticAsset(request, m.bytes, m.mime_type, etag, /*immutable=*/false);
+    // An SVG opened directly must not run script or load anything.
+    if (m.mime_type == "image/svg+xml")
+      r.headers.Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; sandbox");
+    return r;
+  }
+
+  Response Static(const Request& request) {
+    bool fingerprinted = false;
+    const theme::Asset* asset = theme->FindAsset(request.path, &fingerprinted);
+    if (asset == nullptr) return NotFound(request);
+    return http::StaticAsset(request, asset->bytes, asset->content_type, asset->etag, fingerprinted);
+  }
+
+  // The newest visible articles with full bodies, for feeds.
+  Result<std::vector<store::Article>> FeedArticles() {
+    store::ArticleQuery q;
+    q.now = clock();
+    q.limit = options.feed_items;
+    auto list = store.ListVisibleArticles(q);
+    if (!list.ok()) return list.status();
+    std::vector<store::Article> out;
+    for (const auto& summary : list->items) {
+      auto full = store.FindVisibleArticle(summary.slug, q.now);
+      if (!full.ok()) return full.status();
+      if (full.value()) out.push_back(std::move(*full.value()));
+    }
+    return out;
+  }
+
+  json::object FeedView(const std::vector<store::Article>& articles) {
+    json::array entries;
+    int64_t newest = 0;
+    for (const auto& a : articles) {
+      const int64_t updated = std::max(a.updated_at, a.published_at);
+      newest = std::max(newest, updated);
+      auto card = CardView(a);
+      card["html"] = a.body_html;
+      card["absolute_url"] = options.base_url + "/articles/" + a.slug;
+      card["published_rfc822"] = Rfc822Date(a.published_at);
+      card["updated_iso"] = IsoDateTime(updated);
+      entries.push_back(std::move(card));
+    }
+    return json::object{{"entries", std::move(entries)},
+                        {"updated_iso", IsoDateTime(newest)},
+                        {"updated_rfc822", Rfc822Date(newest)}};
+  }
+
+  Response Xml(std::string_view template_name, std::string_view content_type, json::object view) {
+    view["site"] = SiteView();
+    auto body = theme->Render(template_name, view);
+    if (!body.ok()) return ServerError(body.status(), "rendering feed");
+    Response r(200, std::string(content_type), std::move(body).value());
+    r.headers.Set("Cache-Control", "public, max-age=300");
+    return r;
+  }
+
+  Response AtomFeed(const Request&) {
+    auto articles = FeedArticles();
+    if (!articles.ok()) return ServerError(articles.status(), "feed");
+    return Xml("feeds/atom", "application/atom+xml; charset=utf-8", FeedView(*articles));
+  }
+
+  Response RssFeed(const Request&) {
+    auto articles = FeedArticles();
+    if (!articles.ok()) return ServerError(articles.status(), "feed");
+    return Xml("feeds/rss", "application/rss+xml; charset=utf-8", FeedView(*articles));
+  }
+
+  Response JsonFeed(const Request&) {
+    auto articles = FeedArticles();
+    if (!articles.ok()) return ServerError(articles.status(), "feed");
+    json::array items;
+    for (const auto& a : *articles) {
+      json::array authors;
+      for (const auto& au : a.authors)
+        authors.push_back(json::object{{"name", au.name}, {"url", options.base_url + "/authors/" + au.slug}});
+      json::array tags;
+      for (const auto& t : a.tags) tags.push_back(json::string(t.name));
+      json::object item{{"id", options.base_url + "/articles/" + a.slug},
+                        {"url", options.base_url + "/articles/" + a.slug},
+                        {"title", a.title},
+                        {"summary", a.dek},
+                        {"content_html", a.body_html},
+                        {"date_published", IsoDateTime(a.published_at)},
+                        {"date_modified", IsoDateTime(std::max(a.updated_at, a.published_at))},
+                        {"authors", std::move(authors)},
+                        {"tags", std::move(tags)}};
+      if (!a.image.url.empty()) item["image"] = AbsoluteUrl(a.image.url);
+      items.push_back(std::move(item));
+    }
+    json::object feed{{"version", "https://jsonfeed.org/version/1.1"},
+                      {"title", options.title},
+                      {"home_page_url", options.base_url + "/"},
+                      {"feed_url", options.base_url + "/feed.json"},
+                      {"description", options.tagline},
+                      {"language", options.language},
+                      {"items", std::move(items)}};
+    Response r(200, "application/feed+json; charset=utf-8", json::serialize(feed));
+    r.headers.Set("Cache-Control", "public, max-age=300");
+    return r;
+  }
+
+  Response Sitemap(const Request&) {
+    json::array urls;
+    urls.push_back(json::object{{"loc", options.base_url + "/"}});
+    store::ArticleQuery q;
+    q.now = clock();
+    q.limit = 100;
+    for (q.offset = 0;; q.offset += q.limit) {
+      auto list = store.ListVisibleArticles(q);
+      if (!list.ok()) return ServerError(list.status(), "sitemap");
+      for (const auto& a : list->items)
+        urls.push_back(json::object{{"loc", options.base_url + "/articles/" + a.slug},
+                                    {"lastmod", IsoDateTime(std::max(a.updated_at, a.published_at))}});
+      if (list->items.size() < static_cast<size_t>(q.limit) || q.offset > 50000) break;
+    }
+    auto tags = store.ListTagsInUse(q.now);
+    if (tags.ok())
+      for (const auto& [tag, count] : tags.value()) urls.push_back(json::object{{"loc", options.base_url + "/tags/" + tag.slug}});
+    auto authors = store.ListAuthors();
+    if (authors.ok())
+      for (const auto& au : authors.value()) urls.push_back(json::object{{"loc", options.base_url + "/authors/" + au.slug}});
+    return Xml("feeds/sitemap", "application/xml; charset=utf-8", json::object{{"urls", std::move(urls)}});
+  }
+
+  Response Robots(const Request&) {
+    Response r(200, "text/plain; charset=utf-8",
+               fmt::format("User-agent: *\nDisallow: /admin/\nAllow: /\n\nSitemap: {}/sitemap.xml\n", options.base_url));
+    r.headers.Set("Cache-Control", "public, max-age=3600");
+    return r;
+  }
+
+  Response Health(const Request&) {
+    auto version = store.DataVersion();
+    if (!version.ok()) {
+      Response r(503, "application/json", json::serialize(json::object{{"status", "unavailable"}, {"error", version.status().ToString()}}));
+      r.headers.Set("Cache-Control", "no-store");
+      return r;
+    }
+    Response r(200, "application/json",
+               json::serialize(json::object{{"status", "ok"}, {"schema", store.SchemaVersion()}}));
+    r.headers.Set("Cache-Control", "no-store");
+    return r;
+  }
+};
+
+Site::Site(store::Store& store, std::shared_ptr<const theme::Theme> theme, SiteOptions options, Clock clock)
+    : impl_(new Impl{store, std::move(theme), std::move(options), std::move(clock)}) {}
+Site::~Site() = default;
+
+http::Response Site::Home(const Request& r) { return impl_->Home(r); }
+http::Response Site::Article(const Request& r) { return impl_->Article(r); }
+http::Response Site::TagPage(const Request& r) { return impl_->TagPage(r); }
+http::Response Site::AuthorPage(const Request& r) { return impl_->AuthorPage(r); }
+http::Response Site::Media(const Request& r) { return impl_->Media(r); }
+http::Response Site::Static(const Request& r) { return impl_->Static(r); }
+http::Response Site::AtomFeed(const Request& r) { return impl_->AtomFeed(r); }
+http::Response Site::RssFeed(const Request& r) { return impl_->RssFeed(r); }
+http::Response Site::JsonFeed(const Request& r) { return impl_->JsonFeed(r); }
+http::Response Site::Sitemap(const Request& r) { return impl_->Sitemap(r); }
+http::Response Site::Robots(const Request& r) { return impl_->Robots(r); }
+http::Response Site::Health(const Request& r) { return impl_->Health(r); }
+http::Response Site::NotFound(const Request& r) { return impl_->NotFound(r); }
+
+void Site::RegisterRoutes(http::Router& router) {
+  auto bind = [this](http::Response (Site::*fn)(const Request&)) {
+    return [this, fn](const Request& r) { return (this->*fn)(r); };
+  };
+  router.Get("/", bind(&Site::Home));
+  router.Get("/articles/:slug", bind(&Site::Article));
+  router.Get("/tags/:slug", bind(&Site::TagPage));
+  router.Get("/authors/:slug", bind(&Site::AuthorPage));
+  router.Get("/media/:name", bind(&Site::Media));
+  router.Get("/static/*path", bind(&Site::Static));
+  router.Get("/feed.xml", bind(&Site::AtomFeed));
+  router.Get("/rss.xml", bind(&Site::RssFeed));
+  router.Get("/feed.json", bind(&Site::JsonFeed));
+  router.Get("/sitemap.xml", bind(&Site::Sitemap));
+  router.Get("/robots.txt", bind(&Site::Robots));
+  router.Get("/healthz", bind(&Site::Health));
+  router.SetNotFound(bind(&Site::NotFound));
+}
+
+}  // namespace chancery::site

@@ -1,0 +1,72 @@
+// chancery/site: the public pages readers see — start here.
+//
+// Site turns requests for the home page, articles, tags, authors, media,
+// static assets and feeds into rendered responses: it reads through the
+// Store, builds a view (a JSON object) and renders it with the Theme. It
+// knows nothing of sockets; RegisterRoutes wires its handlers into a Router.
+// Thread-safe: handlers may run concurrently on the server's worker pool.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "http/http.h"
+
+namespace chancery::store {
+class Store;
+}
+namespace chancery::theme {
+class Theme;
+}
+
+namespace chancery::site {
+
+struct SiteOptions {
+  std::string title = "Chancery";       // the publication's name
+  std::string tagline;                  // under the masthead
+  std::string description;              // meta description of the home page
+  std::string base_url = "http://127.0.0.1:8080";  // absolute URL, no trailing slash
+  std::string language = "en";          // <html lang>
+  int per_page = 10;                    // articles per list page
+  int toc_min_sections = 3;             // show a table of contents from this many h2s
+  int feed_items = 20;                  // entries in /feed.xml, /rss.xml, /feed.json
+};
+
+// Unix seconds; injected so tests can move time (scheduled articles).
+using Clock = std::function<int64_t()>;
+Clock SystemClock();
+
+class Site {
+ public:
+  // `store` must outlive the Site.
+  Site(store::Store& store, std::shared_ptr<const theme::Theme> theme, SiteOptions options,
+       Clock clock = SystemClock());
+  ~Site();
+  Site(const Site&) = delete;
+  Site& operator=(const Site&) = delete;
+
+  // Adds every public route (DESIGN.md's URL contract) and the 404 page.
+  void RegisterRoutes(http::Router& router);
+
+  http::Response Home(const http::Request& request);
+  http::Response Article(const http::Request& request);
+  http::Response TagPage(const http::Request& request);
+  http::Response AuthorPage(const http::Request& request);
+  http::Response Media(const http::Request& request);
+  http::Response Static(const http::Request& request);
+  http::Response AtomFeed(const http::Request& request);
+  http::Response RssFeed(const http::Request& request);
+  http::Response JsonFeed(const http::Request& request);
+  http::Response Sitemap(const http::Request& request);
+  http::Response Robots(const http::Request& request);
+  http::Response Health(const http::Request& request);
+  http::Response NotFound(const http::Request& request);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace chancery::site

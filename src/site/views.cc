@@ -1,0 +1,89 @@
+#include "site/views.h"
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+namespace chancery::site {
+namespace json = boost::json;
+
+namespace {
+constexpr const char* kMonths[] = {"January", "February", "March",     "April",   "May",      "June",
+                                   "July",    "August",   "September", "October", "November", "December"};
+constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+
+std::tm Utc(int64_t t) {
+  std::tm tm{};
+  const std::time_t tt = static_cast<std::time_t>(t);
+  gmtime_r(&tt, &tm);
+  return tm;
+}
+}  // namespace
+
+std::string HumanDate(int64_t t) {
+  const std::tm tm = Utc(t);
+  return fmt::format("{} {} {}", tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900);
+}
+
+std::string IsoDateTime(int64_t t) {
+  const std::tm tm = Utc(t);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+std::string Rfc822Date(int64_t t) {
+  const std::tm tm = Utc(t);
+  return fmt::format("{}, {:02} {} {} {:02}:{:02}:{:02} GMT", kDays[tm.tm_wday], tm.tm_mday,
+                     std::string_view(kMonths[tm.tm_mon]).substr(0, 3), tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+                     tm.tm_sec);
+}
+
+json::array BylineView(const std::vector<store::Author>& authors) {
+  json::array out;
+  for (size_t i = 0; i < authors.size(); ++i) {
+    const auto& a = authors[i];
+    std::string_view prefix;
+    if (i > 0) prefix = (i + 1 == authors.size()) ? " and " : ", ";
+    out.push_back(json::object{{"name", a.name},
+                               {"url", "/authors/" + a.slug},
+                               {"slug", a.slug},
+                               {"prefix", prefix},
+                               {"affiliation", a.affiliation},
+                               {"bio", a.bio}});
+  }
+  return out;
+}
+
+json::array TagsView(const std::vector<store::Tag>& tags) {
+  json::array out;
+  for (const auto& t : tags) out.push_back(json::object{{"name", t.name}, {"url", "/tags/" + t.slug}});
+  return out;
+}
+
+json::object ImageView(const store::FeaturedImage& image) {
+  json::object out{{"url", image.url}, {"alt", image.alt}, {"credit", image.credit}, {"caption", image.caption}};
+  if (image.width > 0 && image.height > 0) {
+    out["width"] = image.width;
+    out["height"] = image.height;
+  }
+  return out;
+}
+
+json::object CardView(const store::Article& a) {
+  json::object card{{"title", a.title},
+                    {"url", "/articles/" + a.slug},
+                    {"slug", a.slug},
+                    {"dek", a.dek},
+                    {"excerpt", a.excerpt},
+                    {"date", HumanDate(a.published_at)},
+                    {"date_iso", IsoDateTime(a.published_at)},
+                    {"reading_minutes", a.reading_minutes},
+                    {"authors", BylineView(a.authors)},
+                    {"tags", TagsView(a.tags)}};
+  if (!a.image.url.empty()) card["image"] = ImageView(a.image);
+  // The first tag is the article's kicker, shown above its title.
+  if (!a.tags.empty()) card["kicker"] = json::object{{"name", a.tags.front().name}, {"url", "/tags/" + a.tags.front().slug}};
+  return card;
+}
+
+}  // namespace chancery::site

@@ -1,0 +1,218 @@
+// chancery/store: the domain records and the Store interface — start here.
+//
+// Every read and write of the site's data goes through a Store. Callers never
+// see SQL: `Store::Open` picks the backend from StoreOptions (SQLite today,
+// PostgreSQL later) and returns the interface. All methods are thread-safe:
+// a Store may be shared by every request thread. Times are Unix seconds, UTC.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/status.h"
+
+namespace chancery::store {
+
+// ---- Records ----------------------------------------------------------------
+
+struct Author {
+  int64_t id = 0;
+  std::string slug;         // unique, URL-safe: /authors/<slug>
+  std::string name;
+  std::string bio;          // plain text
+  std::string affiliation;  // e.g. "Senior Fellow, Centre for Strategic Studies"
+};
+
+struct Tag {
+  int64_t id = 0;
+  std::string slug;  // unique: /tags/<slug>
+  std::string name;
+};
+
+enum class ArticleStatus { kDraft, kScheduled, kPublished };
+std::string_view ToString(ArticleStatus status);                    // "draft", ...
+std::optional<ArticleStatus> ParseArticleStatus(std::string_view);  // inverse
+
+// A featured image as an article shows it.
+struct FeaturedImage {
+  std::string url;      // "/media/<name>" for stored media, or an absolute URL
+  std::string credit;   // shown as "Image credit: <credit>"
+  std::string alt;      // alt text for screen readers
+  std::string caption;  // optional caption under the image
+  int width = 0;        // pixels, 0 when unknown
+  int height = 0;
+};
+
+struct Article {
+  int64_t id = 0;
+  std::string slug;  // unique: /articles/<slug>
+  std::string title;
+  std::string dek;            // the standfirst under the title
+  std::string body_markdown;  // the source the author wrote
+  // Derived from body_markdown by the content module when saved; stored so a
+  // page view never re-renders Markdown.
+  std::string body_html;  // sanitised HTML
+  std::string toc_json;   // [{"level":2,"id":"...","text":"..."}...]
+  std::string excerpt;    // plain text, for lists and feeds
+  std::string plain_text; // whole body as plain text, for search and insight
+  int reading_minutes = 0;
+  ArticleStatus status = ArticleStatus::kDraft;
+  int64_t published_at = 0;  // when it (will) appear; 0 for a draft never published
+  int64_t updated_at = 0;    // last substantive change shown to readers
+  int64_t created_at = 0;
+  FeaturedImage image;
+  bool comments_open = true;
+  std::vector<Author> authors;  // in byline order
+  std::vector<Tag> tags;        // in the order given
+};
+
+// An article as lists show it: no body, no plain text.
+using ArticleSummary = Article;
+
+enum class CommentStatus { kPending, kApproved, kSpam, kTrash };
+std::string_view ToString(CommentStatus status);
+std::optional<CommentStatus> ParseCommentStatus(std::string_view);
+
+struct Comment {
+  int64_t id = 0;
+  int64_t article_id = 0;
+  int64_t parent_id = 0;  // 0 for a top-level comment
+  std::string author_name;
+  std::string author_email;  // never shown to readers
+  std::string author_url;
+  std::string body;          // plain text as submitted
+  CommentStatus status = CommentStatus::kPending;
+  std::string status_reason;  // why it was held or marked spam
+  std::string ip;
+  std::string user_agent;
+  int64_t created_at = 0;
+};
+
+enum class Role { kAdmin, kEditor, kAuthor };
+std::string_view ToString(Role role);
+std::optional<Role> ParseRole(std::string_view);
+
+struct User {
+  int64_t id = 0;
+  std::string email;  // unique, lower case
+  std::string name;
+  Role role = Role::kAuthor;
+  std::string password_hash;  // argon2id string from libsodium
+  int64_t author_id = 0;      // the author profile this user writes as, 0 if none
+  int64_t created_at = 0;
+};
+
+struct Media {
+  int64_t id = 0;
+  std::string name;  // unique file name served at /media/<name>
+  std::string mime_type;
+  std::string bytes;
+  int width = 0;
+  int height = 0;
+  std::string alt;
+  std::string credit;
+  int64_t created_at = 0;
+};
+
+// ---- Queries ----------------------------------------------------------------
+
+// Which published articles to list, newest first. A scheduled article counts
+// as published once `now` has reached its published_at.
+struct ArticleQuery {
+  int64_t now = 0;          // the clock to compare published_at against
+  std::string tag_slug;     // only articles with this tag, when non-empty
+  std::string author_slug;  // only articles by this author, when non-empty
+  int limit = 10;           // page size, 1..100
+  int offset = 0;
+};
+
+struct ArticlePage {
+  std::vector<ArticleSummary> items;
+  int64_t total = 0;  // matching articles across all pages
+};
+
+// The neighbours of an article in publication order, among visible articles.
+struct Adjacent {
+  std::optional<ArticleSummary> previous;  // the one published just before
+  std::optional<ArticleSummary> next;      // the one published just after
+};
+
+enum class SaveOutcome { kCreated, kUpdated };
+
+// ---- Options and the interface ------------------------------------------------
+
+struct StoreOptions {
+  // "sqlite:/path/to/chancery.db", "sqlite::memory:", or a plain file path
+  // (SQLite). "postgresql://..." is reserved for the PostgreSQL backend.
+  std::string url;
+  // How long a writer waits for a lock held by another connection or process.
+  int busy_timeout_ms = 5000;
+  // Connections kept open for concurrent readers (SQLite: extra read-only
+  // connections in WAL mode).
+  int max_connections = 8;
+};
+
+class Store {
+ public:
+  // Opens (creating if needed) the database and applies pending migrations in
+  // one transaction. Fails with kUnsupported when the database's schema is
+  // newer than this binary knows.
+  static Result<std::unique_ptr<Store>> Open(const StoreOptions& options);
+
+  Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  virtual ~Store() = default;
+
+  // The schema version now in effect (the number of the last migration).
+  virtual int SchemaVersion() = 0;
+  // A number that changes whenever any connection or process commits a
+  // change; cheap to call. Used to drop cached pages.
+  virtual Result<int64_t> DataVersion() = 0;
+
+  // Settings: a flat key/value map ("site.title" → "The Meridian Review").
+  virtual Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;
+  virtual Status PutSetting(std::string_view key, std::string_view value) = 0;
+
+  // Authors and tags are keyed by slug. Upsert inserts or updates by slug and
+  // returns the stored record with its id.
+  virtual Result<Author> UpsertAuthor(const Author& author) = 0;
+  virtual Result<std::optional<Author>> FindAuthor(std::string_view slug) = 0;
+  virtual Result<std::vector<Author>> ListAuthors() = 0;
+  virtual Result<Tag> UpsertTag(const Tag& tag) = 0;
+  virtual Result<std::optional<Tag>> FindTag(std::string_view slug) = 0;
+  // Tags with at least one visible article at `now`, with their article counts.
+  virtual Result<std::vector<std::pair<Tag, int64_t>>> ListTagsInUse(int64_t now) = 0;
+
+  // Inserts the article, or updates the one with the same slug, together with
+  // its author and tag links (authors and tags are upserted by slug), in one
+  // transaction: on error nothing is written. On success `article.id` and the
+  // ids of its authors and tags are set.
+  virtual Result<SaveOutcome> SaveArticle(Article& article) = 0;
+  // Any status; nullopt when no article has this slug.
+  virtual Result<std::optional<Article>> FindArticle(std::string_view slug) = 0;
+  // Only when visible to readers at `now` (published, or scheduled and due).
+  virtual Result<std::optional<Article>> FindVisibleArticle(std::string_view slug, int64_t now) = 0;
+  virtual Result<ArticlePage> ListVisibleArticles(const ArticleQuery& query) = 0;
+  virtual Result<Adjacent> AdjacentArticles(const Article& article, int64_t now) = 0;
+
+  // Approved comments per article id, for the counts on lists and pages.
+  virtual Result<int64_t> CountApprovedComments(int64_t article_id) = 0;
+  // Stores a new comment (its id is ignored; created_at 0 means now) and
+  // returns it with id and created_at set. kInvalidArgument when the article
+  // does not exist or the parent is not a comment on the same article.
+  virtual Result<Comment> AddComment(const Comment& comment) = 0;
+
+  virtual Result<User> AddUser(const User& user) = 0;
+  virtual Result<std::optional<User>> FindUserByEmail(std::string_view email) = 0;
+
+  // Stores new media or replaces the media with the same name.
+  virtual Result<Media> PutMedia(const Media& media) = 0;
+  virtual Result<std::optional<Media>> FindMedia(std::string_view name) = 0;
+};
+
+}  // namespace chancery::store

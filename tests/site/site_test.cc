@@ -1,0 +1,161 @@
+// The public pages, rendered by calling Site's handlers directly: a real
+// in-memory SQLite store and the built-in theme, no network.
+#include "site/site.h"
+
+#include <gtest/gtest.h>
+
+#include <fmt/format.h>
+
+#include "content/content.h"
+#include "store/store.h"
+#include "theme/theme.h"
+
+namespace chancery::site {
+namespace {
+
+constexpr int64_t kNow = 1'790'000'000;  // 2026-09-21
+
+class SiteTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = store::Store::Open({.url = "sqlite::memory:"});
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    store_ = std::move(store).value();
+    auto theme = theme::Theme::LoadDefault();
+    ASSERT_TRUE(theme.ok()) << theme.status().ToString();
+    SiteOptions options;
+    options.title = "Test Review";
+    options.per_page = 10;
+    site_ = std::make_unique<Site>(*store_, *theme, options, [this] { return now_; });
+    site_->RegisterRoutes(router_);
+  }
+
+  store::Article Make(const std::string& slug, const std::string& markdown, int64_t published_at,
+                      store::ArticleStatus status = store::ArticleStatus::kPublished) {
+    store::Article a;
+    a.slug = slug;
+    a.title = "Title of " + slug;
+    a.body_markdown = markdown;
+    auto doc = content::RenderMarkdown(markdown);
+    EXPECT_TRUE(doc.ok());
+    a.body_html = doc->html;
+    a.toc_json = content::TocJson(doc->toc);
+    a.excerpt = doc->excerpt;
+    a.plain_text = doc->plain_text;
+    a.reading_minutes = doc->reading_minutes;
+    a.status = status;
+    a.published_at = published_at;
+    a.updated_at = published_at;
+    a.created_at = published_at;
+    a.authors = {{.slug = "ada", .name = "Ada Analyst", .bio = "", .affiliation = ""}};
+    a.tags = {{.id = 0, .slug = "diplomacy", .name = "Diplomacy"}};
+    return a;
+  }
+
+  void Save(store::Article a) { ASSERT_TRUE(store_->SaveArticle(a).ok()); }
+
+  http::Response Get(const std::string& path, const std::string& query = "") {
+    http::Request r;
+    r.method = http::Method::kGet;
+    r.path = path;
+    r.query = query;
+    r.target = query.empty() ? path : path + "?" + query;
+    auto match = router_.Find(r.method, r.path);
+    if (match.kind != http::Router::MatchKind::kFound) return site_->NotFound(r);
+    r.params = match.params;
+    return (*match.handler)(r);
+  }
+
+  int64_t now_ = kNow;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Site> site_;
+  http::Router router_;
+};
+
+TEST_F(SiteTest, EmptySiteSaysNothingIsPublished) {
+  auto r = Get("/");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.BodyView().find("Nothing has been published yet."), std::string::npos);
+}
+
+TEST_F(SiteTest, TitlesAreEscapedAndBodiesSanitised) {
+  auto a = Make("xss", "Hello <script>alert(1)</script> <img src=x onerror=alert(2)>\n\n[x](javascript:alert(3))",
+                kNow - 100);
+  a.title = "<script>alert('t')</script> & Co";
+  a.dek = "\"quoted\" <b>dek</b>";
+  Save(a);
+  auto r = Get("/articles/xss");
+  ASSERT_EQ(r.status, 200);
+  const auto body = r.BodyView();
+  EXPECT_EQ(body.find("<script>alert"), std::string_view::npos);
+  EXPECT_EQ(body.find("onerror"), std::string_view::npos);
+  EXPECT_EQ(body.find("javascript:"), std::string_view::npos);
+  EXPECT_NE(body.find("&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt; &amp; Co"), std::string_view::npos);
+  EXPECT_NE(body.find("&lt;b&gt;dek&lt;/b&gt;"), std::string_view::npos);
+}
+
+TEST_F(SiteTest, TableOfContentsFromThreeSections) {
+  Save(Make("two", "## One\n\nText.\n\n## Two\n\nText.\n", kNow - 100));
+  Save(Make("three", "## One\n\nText.\n\n### Sub\n\nMore.\n\n## Two\n\nText.\n\n## Three\n\nText.\n", kNow - 50));
+  EXPECT_EQ(Get("/articles/two").BodyView().find("class=\"toc\""), std::string_view::npos);
+  auto three = Get("/articles/three");
+  const auto body = three.BodyView();
+  ASSERT_NE(body.find("class=\"toc\""), std::string_view::npos);
+  EXPECT_NE(body.find("<li><a href=\"#one\">One</a></li>"), std::string_view::npos);
+  EXPECT_NE(body.find("<li class=\"toc-sub\"><a href=\"#sub\">Sub</a></li>"), std::string_view::npos);
+  EXPECT_NE(body.find("<h2 id=\"three\">"), std::string_view::npos);
+}
+
+TEST_F(SiteTest, PaginationAndPastTheEnd) {
+  for (int i = 0; i < 25; ++i) Save(Make(fmt::format("a{:02}", i), "Body.", kNow - 1000 + i));
+  auto first = Get("/");
+  EXPECT_NE(first.BodyView().find("/articles/a24"), std::string_view::npos);  // newest leads
+  EXPECT_NE(first.BodyView().find("href=\"/?page=2\""), std::string_view::npos);
+  auto third = Get("/", "page=3");
+  ASSERT_EQ(third.status, 200);
+  EXPECT_NE(third.BodyView().find("/articles/a00"), std::string_view::npos);
+  EXPECT_NE(third.BodyView().find("Page 3 of 3"), std::string_view::npos);
+  EXPECT_EQ(Get("/", "page=4").status, 404);
+  EXPECT_EQ(Get("/", "page=0").status, 404);
+  EXPECT_EQ(Get("/", "page=abc").status, 404);
+}
+
+TEST_F(SiteTest, ScheduledArticleAppearsWhenItsTimeComes) {
+  Save(Make("later", "Soon.", kNow + 3600, store::ArticleStatus::kScheduled));
+  Save(Make("draft", "Never.", kNow - 3600, store::ArticleStatus::kDraft));
+  EXPECT_EQ(Get("/articles/later").status, 404);
+  EXPECT_EQ(Get("/articles/draft").status, 404);
+  EXPECT_EQ(Get("/").BodyView().find("/articles/later"), std::string_view::npos);
+  now_ = kNow + 3601;
+  EXPECT_EQ(Get("/articles/later").status, 200);
+  EXPECT_NE(Get("/").BodyView().find("/articles/later"), std::string_view::npos);
+  EXPECT_EQ(Get("/articles/draft").status, 404);
+}
+
+TEST_F(SiteTest, UpdatedDateShownOnlyWhenItDiffers) {
+  auto a = Make("upd", "Body.", kNow - 86400);
+  Save(a);
+  EXPECT_EQ(Get("/articles/upd").BodyView().find("Updated"), std::string_view::npos);
+  a.updated_at = kNow;
+  Save(a);
+  EXPECT_NE(Get("/articles/upd").BodyView().find("Updated <time"), std::string_view::npos);
+}
+
+TEST_F(SiteTest, PreviousAndNextFollowPublicationOrder) {
+  Save(Make("first", "1", kNow - 300));
+  Save(Make("second", "2", kNow - 200));
+  Save(Make("third", "3", kNow - 100));
+  const auto body = std::string(Get("/articles/second").BodyView());
+  EXPECT_NE(body.find("href=\"/articles/first\" rel=\"prev\""), std::string::npos);
+  EXPECT_NE(body.find("href=\"/articles/third\" rel=\"next\""), std::string::npos);
+}
+
+TEST_F(SiteTest, HealthzAndRobots) {
+  auto h = Get("/healthz");
+  EXPECT_EQ(h.status, 200);
+  EXPECT_NE(h.BodyView().find("\"status\":\"ok\""), std::string_view::npos);
+  EXPECT_NE(Get("/robots.txt").BodyView().find("Disallow: /admin/"), std::string_view::npos);
+}
+
+}  // namespace
+}  // namespace chancery::site

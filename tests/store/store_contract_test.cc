@@ -1,0 +1,760 @@
+// The Store contract: behaviour every backend must show. Instantiated for
+// SQLite in memory and on a file; PostgreSQL joins by adding a Backend.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <ostream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "store/store.h"
+
+namespace chancery::store {
+namespace {
+
+struct Backend {
+  std::string name;
+  bool file = false;  // a database file that outlives a Store and can be shared
+};
+
+// Names the backend in gtest's and ctest's output instead of its bytes.
+void PrintTo(const Backend& backend, std::ostream* os) { *os << backend.name; }
+
+std::string PrintBackend(const testing::TestParamInfo<Backend>& info) { return info.param.name; }
+
+Author MakeAuthor(std::string slug, std::string name, std::string bio = "") {
+  Author a;
+  a.slug = std::move(slug);
+  a.name = std::move(name);
+  a.bio = std::move(bio);
+  return a;
+}
+
+Tag MakeTag(std::string slug, std::string name) {
+  Tag t;
+  t.slug = std::move(slug);
+  t.name = std::move(name);
+  return t;
+}
+
+Article MakeArticle(std::string slug, ArticleStatus status, int64_t published_at,
+                    std::vector<std::string> authors = {}, std::vector<std::string> tags = {}) {
+  Article a;
+  a.slug = slug;
+  a.title = "Title of " + slug;
+  a.dek = "Dek of " + slug;
+  a.body_markdown = "Body of **" + slug + "**";
+  a.body_html = "<p>Body of <strong>" + slug + "</strong></p>";
+  a.plain_text = "Body of " + slug;
+  a.excerpt = "Excerpt of " + slug;
+  a.toc_json = "[]";
+  a.reading_minutes = 4;
+  a.status = status;
+  a.published_at = published_at;
+  a.updated_at = published_at;
+  a.image.url = "/media/" + slug + ".jpg";
+  a.image.credit = "Reuters";
+  a.image.alt = "A photo";
+  a.image.width = 1200;
+  a.image.height = 800;
+  for (const auto& s : authors) a.authors.push_back(MakeAuthor(s, "Name " + s));
+  for (const auto& s : tags) a.tags.push_back(MakeTag(s, "Tag " + s));
+  return a;
+}
+
+std::vector<std::string> Slugs(const std::vector<ArticleSummary>& items) {
+  std::vector<std::string> out;
+  for (const auto& a : items) out.push_back(a.slug);
+  return out;
+}
+
+template <typename T>
+std::vector<std::string> SlugsOf(const std::vector<T>& items) {
+  std::vector<std::string> out;
+  for (const auto& x : items) out.push_back(x.slug);
+  return out;
+}
+
+class StoreContractTest : public testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    if (GetParam().file) {
+      std::string pattern = testing::TempDir() + "chancery-store-XXXXXX";
+      ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+      dir_ = pattern;
+      path_ = (dir_ / "chancery.db").string();
+      url_ = "sqlite:" + path_;
+    } else {
+      url_ = "sqlite::memory:";
+    }
+    store_ = Open();
+    ASSERT_NE(store_, nullptr);
+  }
+
+  void TearDown() override {
+    store_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  std::unique_ptr<Store> Open() {
+    StoreOptions options;
+    options.url = url_;
+    auto store = Store::Open(options);
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    return store.ok() ? std::move(store).value() : nullptr;
+  }
+
+  void Save(Article article) {
+    auto saved = store_->SaveArticle(article);
+    ASSERT_TRUE(saved.ok()) << saved.status().ToString();
+  }
+
+  ArticlePage List(ArticleQuery query) {
+    auto page = store_->ListVisibleArticles(query);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    return page.ok() ? *page : ArticlePage{};
+  }
+
+  std::filesystem::path dir_;
+  std::string path_;
+  std::string url_;
+  std::unique_ptr<Store> store_;
+};
+
+constexpr int64_t kNow = 1'700'000'000;
+
+// ---- Migrations --------------------------------------------------------------
+
+TEST_P(StoreContractTest, MigrationsAppliedAndSchemaVersionReported) {
+  EXPECT_GE(store_->SchemaVersion(), 1);
+  // The schema is there: every kind of record can be written.
+  ASSERT_TRUE(store_->PutSetting("k", "v").ok());
+  ASSERT_TRUE(store_->UpsertTag(MakeTag("t", "T")).ok());
+}
+
+TEST_P(StoreContractTest, ReopeningAFileDatabaseIsIdempotent) {
+  if (!GetParam().file) GTEST_SKIP() << "needs a database that outlives the store";
+  ASSERT_TRUE(store_->PutSetting("site.title", "The Meridian Review").ok());
+  Save(MakeArticle("first", ArticleStatus::kPublished, kNow - 10, {"ana"}, {"asia"}));
+  const int version = store_->SchemaVersion();
+  store_.reset();
+
+  for (int i = 0; i < 2; ++i) {
+    store_ = Open();
+    ASSERT_NE(store_, nullptr);
+    EXPECT_EQ(store_->SchemaVersion(), version);
+    auto title = store_->GetSetting("site.title");
+    ASSERT_TRUE(title.ok());
+    EXPECT_EQ(title->value_or(""), "The Meridian Review");
+    auto found = store_->FindArticle("first");
+    ASSERT_TRUE(found.ok());
+    ASSERT_TRUE(found->has_value());
+    EXPECT_EQ(SlugsOf((*found)->authors), std::vector<std::string>{"ana"});
+    store_.reset();
+  }
+}
+
+TEST_P(StoreContractTest, ConcurrentOpenersMigrateOnce) {
+  if (!GetParam().file) GTEST_SKIP() << "needs a shared database";
+  store_.reset();
+  url_ = "sqlite:" + (dir_ / "fresh.db").string();
+  std::vector<std::thread> threads;
+  std::atomic<int> opened = 0;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&] {
+      StoreOptions options;
+      options.url = url_;
+      auto store = Store::Open(options);
+      EXPECT_TRUE(store.ok()) << store.status().ToString();
+      if (store.ok() && (*store)->SchemaVersion() > 0) ++opened;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(opened.load(), 4);
+}
+
+// ---- Settings ----------------------------------------------------------------
+
+TEST_P(StoreContractTest, SettingsRoundTrip) {
+  auto missing = store_->GetSetting("site.title");
+  ASSERT_TRUE(missing.ok());
+  EXPECT_FALSE(missing->has_value());
+
+  ASSERT_TRUE(store_->PutSetting("site.title", "The Meridian Review").ok());
+  ASSERT_TRUE(store_->PutSetting("site.tagline", "Analysis — «in depth»").ok());
+  ASSERT_TRUE(store_->PutSetting("site.title", "The Meridian").ok());
+  EXPECT_EQ(store_->GetSetting("site.title")->value_or(""), "The Meridian");
+  EXPECT_EQ(store_->GetSetting("site.tagline")->value_or(""), "Analysis — «in depth»");
+
+  ASSERT_TRUE(store_->PutSetting("empty", "").ok());
+  auto empty = store_->GetSetting("empty");
+  ASSERT_TRUE(empty.ok());
+  ASSERT_TRUE(empty->has_value());
+  EXPECT_EQ(**empty, "");
+
+  EXPECT_EQ(store_->PutSetting("", "x").code(), Status::Code::kInvalidArgument);
+}
+
+// ---- Authors and tags --------------------------------------------------------
+
+TEST_P(StoreContractTest, AuthorUpsertKeepsFieldsNotGiven) {
+  Author full = MakeAuthor("ana-ruiz", "Ana Ruiz", "Writes on South Asia.");
+  full.affiliation = "Senior Fellow, Centre for Strategic Studies";
+  auto first = store_->UpsertAuthor(full);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_GT(first->id, 0);
+
+  auto second = store_->UpsertAuthor(MakeAuthor("ana-ruiz", "Ana M. Ruiz"));
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(second->id, first->id);
+  EXPECT_EQ(second->name, "Ana M. Ruiz");
+  EXPECT_EQ(second->bio, "Writes on South Asia.");
+  EXPECT_EQ(second->affiliation, "Senior Fellow, Centre for Strategic Studies");
+
+  auto found = store_->FindAuthor("ana-ruiz");
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->bio, "Writes on South Asia.");
+  EXPECT_EQ((*found)->name, "Ana M. Ruiz");
+
+  // A byline in an article does the same.
+  Article article = MakeArticle("a1", ArticleStatus::kDraft, 0, {"ana-ruiz"});
+  Save(article);
+  EXPECT_EQ(store_->FindAuthor("ana-ruiz")->value().bio, "Writes on South Asia.");
+
+  EXPECT_FALSE(store_->FindAuthor("nobody")->has_value());
+  auto authors = store_->ListAuthors();
+  ASSERT_TRUE(authors.ok());
+  EXPECT_EQ(authors->size(), 1u);
+}
+
+TEST_P(StoreContractTest, AuthorAndTagSlugsAreValidated) {
+  for (const char* bad : {"", "Ana", "ana ruiz", "ana_ruiz", "ana/ruiz", "é"}) {
+    auto author = store_->UpsertAuthor(MakeAuthor(bad, "Ana"));
+    EXPECT_EQ(author.status().code(), Status::Code::kInvalidArgument) << bad;
+    auto tag = store_->UpsertTag(MakeTag(bad, "Asia"));
+    EXPECT_EQ(tag.status().code(), Status::Code::kInvalidArgument) << bad;
+  }
+  EXPECT_EQ(store_->UpsertAuthor(MakeAuthor("new-author", "")).status().code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_TRUE(store_->ListAuthors()->empty());
+}
+
+TEST_P(StoreContractTest, TagUpsertBySlug) {
+  auto first = store_->UpsertTag(MakeTag("south-asia", "South Asia"));
+  ASSERT_TRUE(first.ok());
+  auto second = store_->UpsertTag(MakeTag("south-asia", "South Asia & Gulf"));
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->id, first->id);
+  EXPECT_EQ(store_->FindTag("south-asia")->value().name, "South Asia & Gulf");
+  auto kept = store_->UpsertTag(MakeTag("south-asia", ""));
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->name, "South Asia & Gulf");
+}
+
+// ---- Saving articles -----------------------------------------------------------
+
+TEST_P(StoreContractTest, SaveArticleCreatesThenUpdatesBySlug) {
+  Article article =
+      MakeArticle("cpec-at-ten", ArticleStatus::kDraft, 0, {"ana", "bo"}, {"china", "pakistan"});
+  article.created_at = 1000;
+  auto created = store_->SaveArticle(article);
+  ASSERT_TRUE(created.ok()) << created.status().ToString();
+  EXPECT_EQ(*created, SaveOutcome::kCreated);
+  EXPECT_GT(article.id, 0);
+  const int64_t id = article.id;
+  for (const auto& a : article.authors) EXPECT_GT(a.id, 0);
+  for (const auto& t : article.tags) EXPECT_GT(t.id, 0);
+
+  Article update = MakeArticle("cpec-at-ten", ArticleStatus::kPublished, kNow, {"cy", "ana"}, {"trade"});
+  update.title = "CPEC at Ten";
+  update.created_at = 5000;  // ignored: creation time is kept
+  update.comments_open = false;
+  auto updated = store_->SaveArticle(update);
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  EXPECT_EQ(*updated, SaveOutcome::kUpdated);
+  EXPECT_EQ(update.id, id);
+  EXPECT_EQ(update.created_at, 1000);
+
+  auto found = store_->FindArticle("cpec-at-ten");
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  ASSERT_TRUE(found->has_value());
+  const Article& a = **found;
+  EXPECT_EQ(a.id, id);
+  EXPECT_EQ(a.title, "CPEC at Ten");
+  EXPECT_EQ(a.status, ArticleStatus::kPublished);
+  EXPECT_EQ(a.published_at, kNow);
+  EXPECT_EQ(a.created_at, 1000);
+  EXPECT_FALSE(a.comments_open);
+  EXPECT_EQ(a.body_markdown, update.body_markdown);
+  EXPECT_EQ(a.body_html, update.body_html);
+  EXPECT_EQ(a.plain_text, update.plain_text);
+  EXPECT_EQ(a.excerpt, update.excerpt);
+  EXPECT_EQ(a.reading_minutes, 4);
+  EXPECT_EQ(a.image.credit, "Reuters");
+  EXPECT_EQ(a.image.width, 1200);
+  EXPECT_EQ(SlugsOf(a.authors), (std::vector<std::string>{"cy", "ana"}));
+  EXPECT_EQ(SlugsOf(a.tags), (std::vector<std::string>{"trade"}));
+  EXPECT_EQ(a.authors[0].name, "Name cy");
+}
+
+TEST_P(StoreContractTest, InvalidArticleWritesNothing) {
+  auto count_rows = [&] {
+    auto authors = store_->ListAuthors();
+    EXPECT_TRUE(authors.ok());
+    int rows = static_cast<int>(authors->size());
+    for (const char* tag : {"fine", "asia"}) rows += store_->FindTag(tag)->has_value() ? 1 : 0;
+    rows += store_->FindArticle("good-slug")->has_value() ? 1 : 0;
+    return rows;
+  };
+
+  Article bad_slug = MakeArticle("Bad Slug", ArticleStatus::kDraft, 0, {"ana"}, {"asia"});
+  EXPECT_EQ(store_->SaveArticle(bad_slug).status().code(), Status::Code::kInvalidArgument);
+
+  Article bad_tag = MakeArticle("good-slug", ArticleStatus::kDraft, 0, {"ana"}, {"asia", "Nope!"});
+  EXPECT_EQ(store_->SaveArticle(bad_tag).status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(bad_tag.id, 0);
+
+  // Fails inside the transaction, after an author and a tag were written:
+  // the second author is new and has no name.
+  Article late_failure = MakeArticle("good-slug", ArticleStatus::kDraft, 0, {"ana"}, {"fine"});
+  late_failure.authors.push_back(MakeAuthor("nameless", ""));
+  auto saved = store_->SaveArticle(late_failure);
+  EXPECT_EQ(saved.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(saved.status().message().find("save article 'good-slug'"), std::string::npos)
+      << saved.status().message();
+  EXPECT_EQ(late_failure.id, 0);
+
+  Article twice = MakeArticle("good-slug", ArticleStatus::kDraft, 0, {"ana", "ana"});
+  EXPECT_EQ(store_->SaveArticle(twice).status().code(), Status::Code::kInvalidArgument);
+
+  EXPECT_EQ(count_rows(), 0);
+}
+
+// ---- Reading articles ------------------------------------------------------------
+
+TEST_P(StoreContractTest, VisibilityFollowsStatusAndTime) {
+  Save(MakeArticle("draft", ArticleStatus::kDraft, kNow - 100));
+  Save(MakeArticle("scheduled-later", ArticleStatus::kScheduled, kNow + 100));
+  Save(MakeArticle("scheduled-due", ArticleStatus::kScheduled, kNow - 50));
+  Save(MakeArticle("scheduled-now", ArticleStatus::kScheduled, kNow));
+  Save(MakeArticle("published", ArticleStatus::kPublished, kNow - 200));
+  Save(MakeArticle("published-future", ArticleStatus::kPublished, kNow + 1));
+
+  ArticleQuery query;
+  query.now = kNow;
+  EXPECT_EQ(Slugs(List(query).items),
+            (std::vector<std::string>{"scheduled-now", "scheduled-due", "published"}));
+
+  for (const char* hidden : {"draft", "scheduled-later", "published-future"}) {
+    auto found = store_->FindVisibleArticle(hidden, kNow);
+    ASSERT_TRUE(found.ok());
+    EXPECT_FALSE(found->has_value()) << hidden;
+    EXPECT_TRUE(store_->FindArticle(hidden)->has_value()) << hidden;
+  }
+  for (const char* shown : {"scheduled-due", "scheduled-now", "published"}) {
+    auto found = store_->FindVisibleArticle(shown, kNow);
+    ASSERT_TRUE(found.ok());
+    ASSERT_TRUE(found->has_value()) << shown;
+    EXPECT_EQ((*found)->body_html, "<p>Body of <strong>" + std::string(shown) + "</strong></p>");
+  }
+  // Time passes: the scheduled article appears.
+  query.now = kNow + 100;
+  EXPECT_EQ(List(query).total, 5);
+  EXPECT_FALSE(store_->FindArticle("missing")->has_value());
+}
+
+TEST_P(StoreContractTest, ListPaginatesNewestFirstWithTotal) {
+  for (int i = 0; i < 25; ++i) {
+    // Two articles share each even timestamp: ties are broken by id.
+    Save(MakeArticle("a" + std::to_string(i), ArticleStatus::kPublished, kNow - 1000 + i / 2 * 10, {"ana"},
+                     {"asia", "trade"}));
+  }
+  Save(MakeArticle("draft", ArticleStatus::kDraft, kNow - 1));
+
+  std::vector<std::string> all;
+  ArticleQuery query;
+  query.now = kNow;
+  query.limit = 10;
+  for (int offset : {0, 10, 20, 30}) {
+    query.offset = offset;
+    ArticlePage page = List(query);
+    EXPECT_EQ(page.total, 25);
+    EXPECT_EQ(page.items.size(), offset == 30 ? 0u : offset == 20 ? 5u : 10u);
+    for (const auto& item : page.items) {
+      all.push_back(item.slug);
+      EXPECT_TRUE(item.body_markdown.empty());
+      EXPECT_TRUE(item.body_html.empty());
+      EXPECT_TRUE(item.plain_text.empty());
+      EXPECT_EQ(item.excerpt, "Excerpt of " + item.slug);
+      EXPECT_EQ(SlugsOf(item.authors), std::vector<std::string>{"ana"});
+      EXPECT_EQ(SlugsOf(item.tags), (std::vector<std::string>{"asia", "trade"}));
+    }
+  }
+  std::vector<std::string> expected;
+  for (int i = 24; i >= 0; --i) expected.push_back("a" + std::to_string(i));
+  EXPECT_EQ(all, expected);
+
+  query.limit = 0;
+  EXPECT_EQ(store_->ListVisibleArticles(query).status().code(), Status::Code::kInvalidArgument);
+  query.limit = 101;
+  EXPECT_EQ(store_->ListVisibleArticles(query).status().code(), Status::Code::kInvalidArgument);
+}
+
+TEST_P(StoreContractTest, ListFiltersByTagAndAuthor) {
+  Save(MakeArticle("one", ArticleStatus::kPublished, kNow - 30, {"ana"}, {"asia"}));
+  Save(MakeArticle("two", ArticleStatus::kPublished, kNow - 20, {"bo", "ana"}, {"europe"}));
+  Save(MakeArticle("three", ArticleStatus::kPublished, kNow - 10, {"bo"}, {"asia", "europe"}));
+  Save(MakeArticle("hidden", ArticleStatus::kDraft, kNow - 5, {"ana"}, {"asia"}));
+
+  ArticleQuery query;
+  query.now = kNow;
+  query.tag_slug = "asia";
+  ArticlePage page = List(query);
+  EXPECT_EQ(Slugs(page.items), (std::vector<std::string>{"three", "one"}));
+  EXPECT_EQ(page.total, 2);
+
+  query.tag_slug = "";
+  query.author_slug = "ana";
+  EXPECT_EQ(Slugs(List(query).items), (std::vector<std::string>{"two", "one"}));
+  EXPECT_EQ(SlugsOf(List(query).items[0].authors), (std::vector<std::string>{"bo", "ana"}));
+
+  query.tag_slug = "europe";
+  EXPECT_EQ(Slugs(List(query).items), std::vector<std::string>{"two"});
+
+  query.author_slug = "nobody";
+  page = List(query);
+  EXPECT_TRUE(page.items.empty());
+  EXPECT_EQ(page.total, 0);
+}
+
+TEST_P(StoreContractTest, AdjacentArticlesInPublicationOrder) {
+  Save(MakeArticle("oldest", ArticleStatus::kPublished, kNow - 300, {"ana"}));
+  Save(MakeArticle("draft-between", ArticleStatus::kDraft, kNow - 250));
+  Save(MakeArticle("tie-a", ArticleStatus::kPublished, kNow - 200));
+  Save(MakeArticle("tie-b", ArticleStatus::kScheduled, kNow - 200));
+  Save(MakeArticle("newest", ArticleStatus::kPublished, kNow - 100, {}, {"asia"}));
+  Save(MakeArticle("future", ArticleStatus::kScheduled, kNow + 100));
+
+  auto neighbours = [&](const char* slug) {
+    auto article = store_->FindArticle(slug);
+    EXPECT_TRUE(article.ok() && article->has_value()) << slug;
+    auto adjacent = store_->AdjacentArticles(**article, kNow);
+    EXPECT_TRUE(adjacent.ok()) << adjacent.status().ToString();
+    return std::make_pair(adjacent->previous ? adjacent->previous->slug : "-",
+                          adjacent->next ? adjacent->next->slug : "-");
+  };
+  EXPECT_EQ(neighbours("oldest"), std::make_pair(std::string("-"), std::string("tie-a")));
+  EXPECT_EQ(neighbours("tie-a"), std::make_pair(std::string("oldest"), std::string("tie-b")));
+  EXPECT_EQ(neighbours("tie-b"), std::make_pair(std::string("tie-a"), std::string("newest")));
+  EXPECT_EQ(neighbours("newest"), std::make_pair(std::string("tie-b"), std::string("-")));
+
+  auto tie_b = store_->FindArticle("tie-b");
+  auto adjacent = store_->AdjacentArticles(**tie_b, kNow);
+  ASSERT_TRUE(adjacent.ok());
+  ASSERT_TRUE(adjacent->previous.has_value());
+  EXPECT_EQ(SlugsOf(adjacent->previous->authors), std::vector<std::string>{});
+  ASSERT_TRUE(adjacent->next.has_value());
+  EXPECT_EQ(SlugsOf(adjacent->next->tags), std::vector<std::string>{"asia"});
+  EXPECT_TRUE(adjacent->next->body_html.empty());
+}
+
+TEST_P(StoreContractTest, ListTagsInUseCountsVisibleArticles) {
+  Save(MakeArticle("one", ArticleStatus::kPublished, kNow - 30, {}, {"asia", "trade"}));
+  Save(MakeArticle("two", ArticleStatus::kPublished, kNow - 20, {}, {"asia"}));
+  Save(MakeArticle("draft", ArticleStatus::kDraft, kNow - 10, {}, {"europe", "asia"}));
+  Save(MakeArticle("later", ArticleStatus::kScheduled, kNow + 10, {}, {"europe"}));
+  ASSERT_TRUE(store_->UpsertTag(MakeTag("unused", "Unused")).ok());
+
+  auto tags = store_->ListTagsInUse(kNow);
+  ASSERT_TRUE(tags.ok()) << tags.status().ToString();
+  ASSERT_EQ(tags->size(), 2u);
+  EXPECT_EQ((*tags)[0].first.slug, "asia");
+  EXPECT_EQ((*tags)[0].first.name, "Tag asia");
+  EXPECT_EQ((*tags)[0].second, 2);
+  EXPECT_EQ((*tags)[1].first.slug, "trade");
+  EXPECT_EQ((*tags)[1].second, 1);
+
+  tags = store_->ListTagsInUse(kNow + 10);
+  ASSERT_TRUE(tags.ok());
+  ASSERT_EQ(tags->size(), 3u);
+  EXPECT_EQ((*tags)[2].first.slug, "trade");  // ties ordered by slug
+  EXPECT_EQ((*tags)[1].first.slug, "europe");
+}
+
+// ---- Comments, users, media ------------------------------------------------------
+
+TEST_P(StoreContractTest, CommentsNeedAnExistingArticle) {
+  Comment orphan;
+  orphan.article_id = 424242;
+  orphan.author_name = "Reader";
+  orphan.author_email = "reader@example.org";
+  orphan.body = "First!";
+  auto added = store_->AddComment(orphan);
+  ASSERT_FALSE(added.ok());
+  EXPECT_EQ(added.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(added.status().message().find("FOREIGN KEY constraint failed"), std::string::npos)
+      << added.status().message();
+
+  Article article = MakeArticle("a", ArticleStatus::kPublished, kNow);
+  Save(article);
+  article = store_->FindArticle("a")->value();
+  Comment comment = orphan;
+  comment.article_id = article.id;
+  comment.status = CommentStatus::kApproved;
+  auto first = store_->AddComment(comment);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_GT(first->id, 0);
+  EXPECT_GT(first->created_at, 0);
+
+  comment.parent_id = first->id;
+  ASSERT_TRUE(store_->AddComment(comment).ok());
+  comment.status = CommentStatus::kPending;
+  ASSERT_TRUE(store_->AddComment(comment).ok());
+  comment.parent_id = 99999;
+  EXPECT_EQ(store_->AddComment(comment).status().code(), Status::Code::kInvalidArgument);
+
+  auto count = store_->CountApprovedComments(article.id);
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count, 2);
+}
+
+TEST_P(StoreContractTest, UsersHaveUniqueEmails) {
+  User user;
+  user.email = "Editor@Example.org";
+  user.name = "Ed";
+  user.role = Role::kEditor;
+  user.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdA$aGFzaA";
+  auto added = store_->AddUser(user);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_GT(added->id, 0);
+  EXPECT_EQ(added->email, "editor@example.org");
+
+  user.email = "EDITOR@example.org";
+  auto duplicate = store_->AddUser(user);
+  EXPECT_EQ(duplicate.status().code(), Status::Code::kAlreadyExists);
+
+  auto found = store_->FindUserByEmail("editor@EXAMPLE.org");
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->id, added->id);
+  EXPECT_EQ((*found)->role, Role::kEditor);
+  EXPECT_EQ((*found)->password_hash, user.password_hash);
+  EXPECT_EQ((*found)->author_id, 0);
+  EXPECT_FALSE(store_->FindUserByEmail("nobody@example.org")->has_value());
+
+  // The author a user writes as must exist.
+  User writer = user;
+  writer.email = "writer@example.org";
+  writer.author_id = 777;
+  auto dangling = store_->AddUser(writer);
+  EXPECT_EQ(dangling.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(dangling.status().message().find("add user 'writer@example.org'"), std::string::npos)
+      << dangling.status().message();
+  auto author = store_->UpsertAuthor(MakeAuthor("wri", "Writer"));
+  ASSERT_TRUE(author.ok());
+  writer.author_id = author->id;
+  ASSERT_TRUE(store_->AddUser(writer).ok());
+  EXPECT_EQ(store_->FindUserByEmail("writer@example.org")->value().author_id, author->id);
+}
+
+TEST_P(StoreContractTest, MediaRoundTripsBinaryBytes) {
+  Media media;
+  media.name = "map.png";
+  media.mime_type = "image/png";
+  media.bytes = std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\xff", 18);
+  media.width = 640;
+  media.height = 480;
+  media.alt = "A map";
+  media.credit = "OpenStreetMap";
+  auto put = store_->PutMedia(media);
+  ASSERT_TRUE(put.ok()) << put.status().ToString();
+  EXPECT_GT(put->id, 0);
+
+  auto found = store_->FindMedia("map.png");
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->bytes.size(), 18u);
+  EXPECT_EQ((*found)->bytes, media.bytes);
+  EXPECT_EQ((*found)->mime_type, "image/png");
+  EXPECT_EQ((*found)->width, 640);
+  EXPECT_EQ((*found)->credit, "OpenStreetMap");
+
+  media.bytes = std::string(3, '\0');
+  media.alt = "A newer map";
+  auto replaced = store_->PutMedia(media);
+  ASSERT_TRUE(replaced.ok());
+  EXPECT_EQ(replaced->id, put->id);
+  found = store_->FindMedia("map.png");
+  EXPECT_EQ((*found)->bytes, std::string(3, '\0'));
+  EXPECT_EQ((*found)->alt, "A newer map");
+
+  media.name = "empty.bin";
+  media.bytes.clear();
+  ASSERT_TRUE(store_->PutMedia(media).ok());
+  found = store_->FindMedia("empty.bin");
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->bytes, "");
+
+  EXPECT_FALSE(store_->FindMedia("missing.png")->has_value());
+  for (const char* bad : {"", "../etc/passwd", "a/b.png", ".hidden"}) {
+    media.name = bad;
+    EXPECT_EQ(store_->PutMedia(media).status().code(), Status::Code::kInvalidArgument) << bad;
+  }
+}
+
+// ---- Versions and concurrency ------------------------------------------------------
+
+TEST_P(StoreContractTest, DataVersionChangesOnEveryCommit) {
+  auto before = store_->DataVersion();
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  EXPECT_EQ(*store_->DataVersion(), *before) << "no write, no change";
+  ASSERT_TRUE(store_->PutSetting("k", "v").ok());
+  auto after = store_->DataVersion();
+  ASSERT_TRUE(after.ok());
+  EXPECT_NE(*after, *before);
+  Save(MakeArticle("x", ArticleStatus::kDraft, 0));
+  EXPECT_NE(*store_->DataVersion(), *after);
+}
+
+TEST_P(StoreContractTest, DataVersionSeesCommitsFromAnotherStore) {
+  if (!GetParam().file) GTEST_SKIP() << "needs a shared database";
+  std::unique_ptr<Store> other = Open();
+  ASSERT_NE(other, nullptr);
+  auto before = store_->DataVersion();
+  ASSERT_TRUE(before.ok());
+  ASSERT_TRUE(other->PutSetting("site.title", "Changed elsewhere").ok());
+  auto after = store_->DataVersion();
+  ASSERT_TRUE(after.ok());
+  EXPECT_NE(*after, *before);
+  EXPECT_EQ(store_->GetSetting("site.title")->value_or(""), "Changed elsewhere");
+  EXPECT_EQ(*store_->DataVersion(), *after);
+}
+
+TEST_P(StoreContractTest, ConcurrentReadsWhileWriting) {
+  constexpr int kWrites = 60;
+  Save(MakeArticle("seed", ArticleStatus::kPublished, kNow - 1000, {"ana"}, {"asia"}));
+  std::atomic<bool> done = false;
+  std::atomic<int> read_errors = 0;
+  std::atomic<int> reads = 0;
+  std::vector<std::thread> readers;
+  for (int r = 0; r < 4; ++r) {
+    readers.emplace_back([&] {
+      ArticleQuery query;
+      query.now = kNow;
+      query.tag_slug = "asia";
+      while (!done.load()) {
+        auto page = store_->ListVisibleArticles(query);
+        auto one = store_->FindVisibleArticle("seed", kNow);
+        auto version = store_->DataVersion();
+        if (!page.ok() || page->items.empty() || !one.ok() || !one->has_value() || !version.ok()) {
+          ++read_errors;
+        }
+        ++reads;
+      }
+    });
+  }
+  int write_errors = 0;
+  for (int i = 0; i < kWrites; ++i) {
+    Article a =
+        MakeArticle("w" + std::to_string(i), ArticleStatus::kPublished, kNow - i, {"ana", "bo"}, {"asia"});
+    if (!store_->SaveArticle(a).ok()) ++write_errors;
+  }
+  done = true;
+  for (auto& t : readers) t.join();
+  EXPECT_EQ(write_errors, 0);
+  EXPECT_EQ(read_errors.load(), 0);
+  EXPECT_GT(reads.load(), 0);
+  ArticleQuery query;
+  query.now = kNow;
+  EXPECT_EQ(List(query).total, kWrites + 1);
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
+                         testing::Values(Backend{"SqliteMemory", false}, Backend{"SqliteFile", true}),
+                         PrintBackend);
+
+// ---- Opening ----------------------------------------------------------------------
+
+TEST(StoreOpenTest, PicksBackendFromUrl) {
+  StoreOptions options;
+  options.url = "postgresql://chancery@localhost/chancery";
+  auto pg = Store::Open(options);
+  EXPECT_EQ(pg.status().code(), Status::Code::kUnsupported);
+  EXPECT_EQ(pg.status().message(), "PostgreSQL backend not built yet");
+  options.url = "postgres://localhost/x";
+  EXPECT_EQ(Store::Open(options).status().code(), Status::Code::kUnsupported);
+  options.url = "mysql://localhost/x";
+  EXPECT_EQ(Store::Open(options).status().code(), Status::Code::kUnsupported);
+  options.url = "";
+  EXPECT_EQ(Store::Open(options).status().code(), Status::Code::kInvalidArgument);
+  options.url = "sqlite:";
+  EXPECT_EQ(Store::Open(options).status().code(), Status::Code::kInvalidArgument);
+  options.url = "sqlite::memory:";
+  options.max_connections = 0;
+  EXPECT_EQ(Store::Open(options).status().code(), Status::Code::kInvalidArgument);
+}
+
+TEST(StoreOpenTest, EachMemoryStoreIsIndependent) {
+  StoreOptions options;
+  options.url = "sqlite::memory:";
+  auto a = Store::Open(options);
+  options.url = ":memory:";
+  auto b = Store::Open(options);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE((*a)->PutSetting("k", "a").ok());
+  EXPECT_FALSE((*b)->GetSetting("k")->has_value());
+}
+
+TEST(StoreOpenTest, BarePathAndSqliteUrlOpenTheSameFile) {
+  std::string dir = testing::TempDir() + "chancery-open-XXXXXX";
+  ASSERT_NE(mkdtemp(dir.data()), nullptr);
+  const std::string path = dir + "/site.db";
+  {
+    StoreOptions options;
+    options.url = path;
+    auto store = Store::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    ASSERT_TRUE((*store)->PutSetting("k", "v").ok());
+  }
+  {
+    StoreOptions options;
+    options.url = "sqlite://" + path;  // sqlite:///abs/path
+    auto store = Store::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    EXPECT_EQ((*store)->GetSetting("k")->value_or(""), "v");
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(StoreOpenTest, MissingDirectoryIsAnError) {
+  StoreOptions options;
+  options.url = "sqlite:/nonexistent-dir-for-chancery/x.db";
+  auto store = Store::Open(options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("/nonexistent-dir-for-chancery/x.db"), std::string::npos)
+      << store.status().message();
+}
+
+TEST(StoreEnumTest, NamesRoundTrip) {
+  for (auto s : {ArticleStatus::kDraft, ArticleStatus::kScheduled, ArticleStatus::kPublished}) {
+    EXPECT_EQ(ParseArticleStatus(ToString(s)), s);
+  }
+  for (auto s :
+       {CommentStatus::kPending, CommentStatus::kApproved, CommentStatus::kSpam, CommentStatus::kTrash}) {
+    EXPECT_EQ(ParseCommentStatus(ToString(s)), s);
+  }
+  for (auto r : {Role::kAdmin, Role::kEditor, Role::kAuthor}) EXPECT_EQ(ParseRole(ToString(r)), r);
+  EXPECT_EQ(ToString(ArticleStatus::kScheduled), "scheduled");
+  EXPECT_EQ(ToString(CommentStatus::kSpam), "spam");
+  EXPECT_EQ(ToString(Role::kAdmin), "admin");
+  EXPECT_FALSE(ParseArticleStatus("Published").has_value());
+  EXPECT_FALSE(ParseRole("").has_value());
+}
+
+}  // namespace
+}  // namespace chancery::store
