@@ -94,6 +94,8 @@ for (const width of [375, 1280]) {
       return r.top >= -2 && r.top < window.innerHeight / 2;
     }, target, { timeout: 5000 });
 
+    await page.screenshot({ path: path.join(outDir, `article-section-${width}.png`) });
+
     // The featured image carries alt text and its credit line.
     assert.ok((await page.locator('.featured-image img').getAttribute('alt')).length > 10);
     assert.match(await page.locator('.featured-image .credit').textContent(), /^Image credit: /);
@@ -103,7 +105,7 @@ for (const width of [375, 1280]) {
     await page.keyboard.press('Tab');
     assert.equal(await page.evaluate(() => document.activeElement.className), 'skip-link');
 
-    await page.screenshot({ path: path.join(outDir, `article-${width}.png`), fullPage: false });
+    await page.screenshot({ path: path.join(outDir, `article-${width}.png`), fullPage: true });
     assert.deepEqual(errors, [], 'no console errors (a CSP violation would show here)');
     await context.close();
   });
