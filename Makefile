@@ -8,8 +8,14 @@ LISTEN      ?= 127.0.0.1:8080
 JOBS        ?= $(shell nproc)
 RELEASE_DIR := build/release
 TEST_DIR    := build/test
+ASAN_DIR    := build/asan
 
-.PHONY: run test build deps test-deps browser-deps clean format
+# ccache keys on paths relative to the checkout, so a fresh clone in another
+# folder (as CI makes) still hits the cache.
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := true
+
+.PHONY: run test test-release test-sanitize build deps test-deps browser-deps clean format
 
 run: deps build
 	@if [ ! -f "$(DATA)/chancery.db" ]; then \
@@ -21,10 +27,20 @@ build:
 	cmake -S . -B $(RELEASE_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCHANCERY_BUILD_TESTS=OFF
 	cmake --build $(RELEASE_DIR) -j $(JOBS) --target chancery
 
-test: test-deps browser-deps
+# Every test twice: an optimised build with warnings as errors, then an
+# AddressSanitizer + UBSan build that turns memory errors into failures.
+test: test-release test-sanitize
+
+test-release: test-deps browser-deps
 	cmake -S . -B $(TEST_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release -DCHANCERY_WERROR=ON -DCHANCERY_BUILD_TESTS=ON
 	cmake --build $(TEST_DIR) -j $(JOBS)
 	cd $(TEST_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+test-sanitize: test-deps browser-deps
+	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O0 -g1" -DCHANCERY_SANITIZE=ON -DCHANCERY_BUILD_TESTS=ON
+	cmake --build $(ASAN_DIR) -j $(JOBS)
+	cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  ctest --output-on-failure -j $(JOBS) --timeout 900
 
 deps:
 	@scripts/install-deps.sh build

@@ -105,6 +105,7 @@ Status LoadDemo(store::Store& store, int64_t now) {
       author.name = str("name");
       author.bio = str("bio");
       author.affiliation = str("affiliation");
+      author.disclosure = str("disclosure");
       auto saved = store.UpsertAuthor(author);
       if (!saved.ok()) return saved.status().WithContext("demo author " + author.slug);
     }

@@ -227,7 +227,8 @@ struct Site::Impl {
     auto view = ListView(q, *page, base, &error);
     if (!error.ok()) return ServerError(error, "listing author");
     if (!view) return NotFound(request);
-    (*view)["author"] = json::object{{"name", au.name}, {"bio", au.bio}, {"affiliation", au.affiliation}, {"url", base}};
+    (*view)["author"] = json::object{
+        {"name", au.name}, {"bio", au.bio}, {"affiliation", au.affiliation}, {"disclosure", au.disclosure}, {"url", base}};
     (*view)["page"] = json::object{{"title", au.name},
                                    {"description", au.bio.empty() ? au.name : au.bio},
                                    {"canonical", options.base_url + base}};

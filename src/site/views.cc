@@ -49,7 +49,8 @@ json::array BylineView(const std::vector<store::Author>& authors) {
                                {"slug", a.slug},
                                {"prefix", prefix},
                                {"affiliation", a.affiliation},
-                               {"bio", a.bio}});
+                               {"bio", a.bio},
+                               {"disclosure", a.disclosure}});
   }
   return out;
 }

@@ -25,6 +25,7 @@ struct Author {
   std::string name;
   std::string bio;          // plain text
   std::string affiliation;  // e.g. "Senior Fellow, Centre for Strategic Studies"
+  std::string disclosure;   // funding and conflicts of interest, shown under the byline
 };
 
 struct Tag {

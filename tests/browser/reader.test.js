@@ -120,3 +120,25 @@ test('dark mode follows the system preference', async () => {
   await page.screenshot({ path: path.join(outDir, 'home-dark-1280.png') });
   await context.close();
 });
+
+test('nothing scrolls sideways at 320px, the narrowest phone we support', async () => {
+  const context = await browser.newContext({ viewport: { width: 320, height: 700 } });
+  const page = await context.newPage();
+  for (const href of ['/', '/articles/corridors-of-circumvention', '/tags/russia', '/authors/julian-ashcombe']) {
+    await page.goto(baseUrl + href);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `${href} overflows horizontally by ${overflow}px at 320px`);
+  }
+  await context.close();
+});
+
+test('print hides navigation and keeps the article', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto(baseUrl + '/articles/islamabads-long-hedge');
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('.site-nav').isVisible(), false);
+  assert.equal(await page.locator('.toc').isVisible(), false);
+  assert.equal(await page.locator('.prose').isVisible(), true);
+  await context.close();
+});

@@ -122,6 +122,7 @@ TEST_F(DemoSite, AuthorPageShowsBioAffiliationAndArticles) {
   ExpectSecurityHeaders(r, "author");
   EXPECT_NE(r.body.find("<h1>Tahmina Rezvani</h1>"), std::string::npos);
   EXPECT_NE(r.body.find("Senior Fellow, Harrowgate Institute for Continental Affairs"), std::string::npos);
+  EXPECT_NE(r.body.find("Disclosure:</span> No outside funding for this work."), std::string::npos);
   EXPECT_NE(r.body.find("South Asian diplomacy"), std::string::npos);
   EXPECT_NE(r.body.find("/articles/islamabads-long-hedge"), std::string::npos);
   EXPECT_NE(r.body.find("/articles/rivers-without-referees"), std::string::npos);

@@ -47,7 +47,7 @@ class SiteTest : public ::testing::Test {
     a.published_at = published_at;
     a.updated_at = published_at;
     a.created_at = published_at;
-    a.authors = {{.slug = "ada", .name = "Ada Analyst", .bio = "", .affiliation = ""}};
+    a.authors = {{.slug = "ada", .name = "Ada Analyst", .bio = "", .affiliation = "", .disclosure = ""}};
     a.tags = {{.id = 0, .slug = "diplomacy", .name = "Diplomacy"}};
     return a;
   }

@@ -204,6 +204,7 @@ TEST_P(StoreContractTest, SettingsRoundTrip) {
 TEST_P(StoreContractTest, AuthorUpsertKeepsFieldsNotGiven) {
   Author full = MakeAuthor("ana-ruiz", "Ana Ruiz", "Writes on South Asia.");
   full.affiliation = "Senior Fellow, Centre for Strategic Studies";
+  full.disclosure = "No outside funding.";
   auto first = store_->UpsertAuthor(full);
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_GT(first->id, 0);
@@ -214,6 +215,7 @@ TEST_P(StoreContractTest, AuthorUpsertKeepsFieldsNotGiven) {
   EXPECT_EQ(second->name, "Ana M. Ruiz");
   EXPECT_EQ(second->bio, "Writes on South Asia.");
   EXPECT_EQ(second->affiliation, "Senior Fellow, Centre for Strategic Studies");
+  EXPECT_EQ(second->disclosure, "No outside funding.");
 
   auto found = store_->FindAuthor("ana-ruiz");
   ASSERT_TRUE(found.ok());

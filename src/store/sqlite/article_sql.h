@@ -57,7 +57,7 @@ inline constexpr char kNextArticle[] = "SELECT " CHANCERY_ARTICLE_SUMMARY
 
 // ?1 a JSON array of article ids: one query for a whole page, not one each.
 inline constexpr char kAuthorsOfArticles[] =
-    "SELECT l.article_id, u.id, u.slug, u.name, u.bio, u.affiliation"
+    "SELECT l.article_id, u.id, u.slug, u.name, u.bio, u.affiliation, u.disclosure"
     " FROM article_authors l JOIN authors u ON u.id = l.author_id"
     " WHERE l.article_id IN (SELECT value FROM json_each(?1))"
     " ORDER BY l.article_id, l.position";

@@ -111,6 +111,7 @@ Author ReadAuthor(const Statement& row, int first) {
   a.name = row.Text(first + 2);
   a.bio = row.Text(first + 3);
   a.affiliation = row.Text(first + 4);
+  a.disclosure = row.Text(first + 5);
   return a;
 }
 
@@ -203,9 +204,11 @@ Result<Author> UpsertAuthorIn(Connection& db, const Author& author) {
                               db.Prepare("UPDATE authors SET"
                                          " name = CASE WHEN ?2 <> '' THEN ?2 ELSE name END,"
                                          " bio = CASE WHEN ?3 <> '' THEN ?3 ELSE bio END,"
-                                         " affiliation = CASE WHEN ?4 <> '' THEN ?4 ELSE affiliation END"
-                                         " WHERE slug = ?1 RETURNING id, slug, name, bio, affiliation"));
+                                         " affiliation = CASE WHEN ?4 <> '' THEN ?4 ELSE affiliation END,"
+                                         " disclosure = CASE WHEN ?5 <> '' THEN ?5 ELSE disclosure END"
+                                         " WHERE slug = ?1 RETURNING id, slug, name, bio, affiliation, disclosure"));
     update->Bind(1, author.slug).Bind(2, author.name).Bind(3, author.bio).Bind(4, author.affiliation);
+    update->Bind(5, author.disclosure);
     CHANCERY_ASSIGN_OR_RETURN(const bool found, update->Step());
     if (found) return ReadAuthor(*update, 0);
   }
@@ -214,10 +217,10 @@ Result<Author> UpsertAuthorIn(Connection& db, const Author& author) {
   }
   CHANCERY_ASSIGN_OR_RETURN(
       StatementLease insert,
-      db.Prepare("INSERT INTO authors (slug, name, bio, affiliation, created_at)"
-                 " VALUES (?1, ?2, ?3, ?4, ?5) RETURNING id, slug, name, bio, affiliation"));
+      db.Prepare("INSERT INTO authors (slug, name, bio, affiliation, disclosure, created_at)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id, slug, name, bio, affiliation, disclosure"));
   insert->Bind(1, author.slug).Bind(2, author.name).Bind(3, author.bio).Bind(4, author.affiliation);
-  insert->Bind(5, NowSeconds());
+  insert->Bind(5, author.disclosure).Bind(6, NowSeconds());
   CHANCERY_ASSIGN_OR_RETURN(const bool row, insert->Step());
   if (!row) return Status::Internal("INSERT ... RETURNING gave no row");
   return ReadAuthor(*insert, 0);
@@ -540,7 +543,7 @@ Result<std::optional<Author>> SqliteStore::FindAuthor(std::string_view slug) {
   return WithContext(Read([&](Connection& db) -> Result<std::optional<Author>> {
                        CHANCERY_ASSIGN_OR_RETURN(
                            StatementLease stmt,
-                           db.Prepare("SELECT id, slug, name, bio, affiliation FROM authors"
+                           db.Prepare("SELECT id, slug, name, bio, affiliation, disclosure FROM authors"
                                       " WHERE slug = ?1"));
                        stmt->Bind(1, slug);
                        CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
@@ -554,7 +557,7 @@ Result<std::vector<Author>> SqliteStore::ListAuthors() {
   return WithContext(Read([&](Connection& db) -> Result<std::vector<Author>> {
                        CHANCERY_ASSIGN_OR_RETURN(
                            StatementLease stmt,
-                           db.Prepare("SELECT id, slug, name, bio, affiliation FROM authors"
+                           db.Prepare("SELECT id, slug, name, bio, affiliation, disclosure FROM authors"
                                       " ORDER BY name, slug"));
                        std::vector<Author> out;
                        for (;;) {

@@ -14,6 +14,7 @@ CREATE TABLE authors (
   name        TEXT NOT NULL CHECK (name <> ''),
   bio         TEXT NOT NULL DEFAULT '',
   affiliation TEXT NOT NULL DEFAULT '',
+  disclosure  TEXT NOT NULL DEFAULT '',
   created_at  INTEGER NOT NULL
 );
 
