@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <ctime>
+#include <filesystem>
 #include <regex>
 #include <set>
 
@@ -280,6 +281,37 @@ TEST(Cli, EveryCommandHasHelp) {
     EXPECT_EQ(r.exit_code, 0) << args[0];
     EXPECT_NE(r.out.find("--"), std::string::npos) << args[0];
   }
+}
+
+}  // namespace
+}  // namespace chancery::testing
+
+namespace chancery::testing {
+namespace {
+
+TEST(Theme, AFolderInTheConfigOverridesTheBuiltInTheme) {
+  TempDir dir;
+  const std::string data = dir.path() + "/site";
+  ASSERT_EQ(RunChancery({"init", "--data", data, "--demo"}).exit_code, 0);
+  const std::string theme = dir.path() + "/mytheme";
+  std::filesystem::create_directories(theme + "/templates");
+  std::filesystem::create_directories(theme + "/static/css");
+  WriteFile(theme + "/templates/404.mustache", "<!doctype html><title>Lost</title><p>Custom lost page for {{path}}</p>\n");
+  WriteFile(theme + "/static/css/site.css", "body { color: #123456; }\n");
+  ServerProcess server(data, {"CHANCERY_THEME_DIR=" + theme});
+  ASSERT_TRUE(server.started()) << server.Log();
+  auto missing = HttpGet(server.port(), "/nowhere");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_NE(missing->body.find("Custom lost page for /nowhere"), std::string::npos) << missing->body;
+  auto css = HttpGet(server.port(), "/static/css/site.css");
+  ASSERT_TRUE(css);
+  EXPECT_NE(css->body.find("#123456"), std::string::npos);
+  // Templates the folder lacks come from the built-in theme.
+  auto home = HttpGet(server.port(), "/");
+  ASSERT_TRUE(home);
+  EXPECT_EQ(home->status, 200);
+  EXPECT_NE(home->body.find("The Tidemark Review"), std::string::npos);
 }
 
 }  // namespace
