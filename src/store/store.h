@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -91,6 +92,21 @@ struct Comment {
   std::string ip;
   std::string user_agent;
   int64_t created_at = 0;
+  int64_t updated_at = 0;  // when the poster last edited the body; 0 if never
+  // The article's slug, filled by the reads that return comments (not by
+  // AddComment); ignored on writes.
+  std::string article_slug;
+};
+
+// One moderation action, as the audit log keeps it.
+struct ModerationLogEntry {
+  int64_t id = 0;
+  int64_t comment_id = 0;   // may name a comment that has since been deleted
+  std::string actor;        // who acted: a user's email, "chancery-cli", ...
+  std::string from_status;  // a CommentStatus name
+  std::string to_status;    // a CommentStatus name, or "deleted"
+  std::string note;         // the reason given, if any
+  int64_t created_at = 0;
 };
 
 enum class Role { kAdmin, kEditor, kAuthor };
@@ -140,6 +156,15 @@ struct ArticlePage {
 struct Adjacent {
   std::optional<ArticleSummary> previous;  // the one published just before
   std::optional<ArticleSummary> next;      // the one published just after
+};
+
+// Which comments to list, for moderation, feeds and threads.
+struct CommentQuery {
+  int64_t article_id = 0;               // 0: every article
+  std::optional<CommentStatus> status;  // nullopt: every status
+  int limit = 100;                      // page size, 1..1000
+  int offset = 0;
+  bool newest_first = false;  // order by (created_at, id), ascending unless set
 };
 
 enum class SaveOutcome { kCreated, kUpdated };
@@ -207,6 +232,53 @@ class Store {
   // returns it with id and created_at set. kInvalidArgument when the article
   // does not exist or the parent is not a comment on the same article.
   virtual Result<Comment> AddComment(const Comment& comment) = 0;
+
+  // Comments matching `query`, each with its article's slug. kInvalidArgument
+  // for a limit outside 1..1000 or a negative offset.
+  virtual Result<std::vector<Comment>> ListComments(const CommentQuery& query) = 0;
+  virtual Result<std::optional<Comment>> FindComment(int64_t id) = 0;
+  // Approved comments per article for each id given (0 for those with none),
+  // in one query, for list pages.
+  virtual Result<std::map<int64_t, int64_t>> CountApprovedCommentsFor(
+      const std::vector<int64_t>& article_ids) = 0;
+
+  // Lookups for the moderation rules. Emails compare case-blind (ASCII).
+  virtual Result<bool> HasApprovedCommentFromEmail(std::string_view email) = 0;
+  // True when a comment from `email` with exactly `body` was made at or after
+  // `since`, in any status.
+  virtual Result<bool> HasDuplicateComment(std::string_view email, std::string_view body, int64_t since) = 0;
+  // Comments from `ip` made at or after `since`; 0 for an empty ip, which
+  // stands for "unknown or erased", never for one shared address.
+  virtual Result<int64_t> CountCommentsFromIp(std::string_view ip, int64_t since) = 0;
+
+  // Moderation. Every change of status and every deletion is recorded in the
+  // moderation log in the same transaction as the change itself; `actor` must
+  // be non-empty. kNotFound when no comment has the id.
+  //
+  // Sets the status, and the status_reason to `note` when `note` is
+  // non-empty; returns the updated comment.
+  virtual Result<Comment> UpdateCommentStatus(int64_t id, CommentStatus status, std::string_view actor,
+                                              std::string_view note, int64_t now) = 0;
+  // Newest first; comment_id 0 lists every comment's entries. limit 1..1000.
+  virtual Result<std::vector<ModerationLogEntry>> ListModerationLog(int64_t comment_id, int limit) = 0;
+  // Replaces the body and sets updated_at to `now`; the status is unchanged.
+  // Not logged: it is the poster's own change, not a moderation action.
+  virtual Status EditComment(int64_t id, std::string_view body, int64_t now) = 0;
+  // Deletes the comment for good. Its replies survive: they move up to the
+  // deleted comment's parent (top level if it had none), so a thread never
+  // loses what others wrote because one post in it went.
+  virtual Status DeleteComment(int64_t id, std::string_view actor, int64_t now) = 0;
+
+  // Privacy. Sets ip to '' on comments created before `cutoff`; returns how
+  // many were changed.
+  virtual Result<int64_t> EraseIpsOlderThan(int64_t cutoff) = 0;
+  // Every comment from `email` (case-blind), oldest first, with slugs.
+  virtual Result<std::vector<Comment>> CommentsByEmail(std::string_view email) = 0;
+  // Deletes every comment from `email` as DeleteComment does (replies by
+  // others survive, each deletion is logged with actor and a note that does
+  // not repeat the email); returns how many were deleted.
+  virtual Result<int64_t> EraseCommentsByEmail(std::string_view email, std::string_view actor,
+                                               int64_t now) = 0;
 
   virtual Result<User> AddUser(const User& user) = 0;
   virtual Result<std::optional<User>> FindUserByEmail(std::string_view email) = 0;

@@ -6,10 +6,13 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/sqlite/article_sql.h"
+#include "store/sqlite/comment_sql.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/migrations.h"
 #include "store/store.h"
@@ -138,6 +141,68 @@ TEST_F(SqliteFileTest, VisibleListWalksThePartialIndexWithoutSorting) {
     EXPECT_NE(plan.find("articles_visible_newest"), std::string::npos) << sql << "\n" << plan;
     EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << sql << "\n" << plan;
   }
+}
+
+TEST_F(SqliteFileTest, CommentLookupsUseTheirIndexes) {
+  auto store = OpenStore();
+  ASSERT_TRUE(store.ok());
+  auto db = Raw();
+  const std::pair<const char*, const char*> cases[] = {
+      {sql::kHasApprovedFromEmail, "comments_by_email"},
+      {sql::kHasDuplicate, "comments_by_email"},
+      {sql::kCountFromIp, "comments_by_ip"},
+  };
+  for (const auto& [query, index] : cases) {
+    auto stmt = db->Prepare(std::string("EXPLAIN QUERY PLAN ") + query);
+    ASSERT_TRUE(stmt.ok()) << stmt.status().ToString();
+    std::string plan;
+    for (;;) {
+      auto row = (*stmt)->Step();
+      ASSERT_TRUE(row.ok());
+      if (!*row) break;
+      plan += (*stmt)->Text(3) + "\n";
+    }
+    EXPECT_NE(plan.find(index), std::string::npos) << query << "\n" << plan;
+  }
+}
+
+// A database made by a binary that knew only migration 1 upgrades in place
+// and keeps its comments.
+TEST_F(SqliteFileTest, SchemaOneDatabaseUpgradesKeepingComments) {
+  auto builtin = BuiltinMigrations();
+  ASSERT_TRUE(builtin.ok()) << builtin.status().ToString();
+  ASSERT_GE(builtin->size(), 2u);
+  {
+    ConnectionOptions options;
+    options.path = path_;
+    auto db = Connection::Open(options);
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    auto applied = ApplyMigrations(**db, std::span(builtin->data(), 1));
+    ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+    ASSERT_EQ(*applied, 1);
+    ASSERT_TRUE((*db)
+                    ->ExecScript("INSERT INTO articles (id, slug, title, status, published_at, created_at)"
+                                 " VALUES (7, 'old', 'Old', 'published', 100, 100);"
+                                 "INSERT INTO comments (id, article_id, author_name, author_email, body,"
+                                 " status, status_reason, ip, created_at)"
+                                 " VALUES (3, 7, 'Ada', 'Ada@Example.org', 'Still here', 'approved',"
+                                 " '', '192.0.2.9', 200);")
+                    .ok());
+  }
+  auto store = OpenStore();
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_EQ((*store)->SchemaVersion(), builtin->back().version);
+  auto found = (*store)->FindComment(3);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->body, "Still here");
+  EXPECT_EQ((*found)->article_slug, "old");
+  EXPECT_EQ((*found)->ip, "192.0.2.9");
+  EXPECT_EQ((*found)->updated_at, 0);
+  EXPECT_TRUE(*(*store)->HasApprovedCommentFromEmail("ada@example.org"));
+  auto logged = (*store)->UpdateCommentStatus(3, CommentStatus::kTrash, "editor", "", 300);
+  ASSERT_TRUE(logged.ok()) << logged.status().ToString();
+  EXPECT_EQ((*store)->ListModerationLog(3, 10)->size(), 1u);
 }
 
 TEST_F(SqliteFileTest, ProcessesOpeningANewFileTogetherMigrateOnce) {

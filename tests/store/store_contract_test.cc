@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <filesystem>
+#include <map>
 #include <ostream>
 #include <string>
 #include <thread>
@@ -525,6 +526,347 @@ TEST_P(StoreContractTest, CommentsNeedAnExistingArticle) {
   EXPECT_EQ(*count, 2);
 }
 
+// A store with two articles and a helper to add comments to them.
+class CommentContractTest : public StoreContractTest {
+ protected:
+  void SetUp() override {
+    StoreContractTest::SetUp();
+    if (store_ == nullptr) return;
+    Save(MakeArticle("first", ArticleStatus::kPublished, kNow));
+    Save(MakeArticle("second", ArticleStatus::kPublished, kNow));
+    first_ = store_->FindArticle("first")->value().id;
+    second_ = store_->FindArticle("second")->value().id;
+  }
+
+  Comment Add(int64_t article_id, std::string email, std::string body, int64_t created_at,
+              CommentStatus status = CommentStatus::kPending, int64_t parent = 0,
+              std::string ip = "192.0.2.1") {
+    Comment c;
+    c.article_id = article_id;
+    c.parent_id = parent;
+    c.author_name = "Reader";
+    c.author_email = std::move(email);
+    c.body = std::move(body);
+    c.status = status;
+    c.ip = std::move(ip);
+    c.created_at = created_at;
+    auto added = store_->AddComment(c);
+    EXPECT_TRUE(added.ok()) << added.status().ToString();
+    return added.ok() ? *added : Comment{};
+  }
+
+  std::vector<int64_t> Ids(const CommentQuery& query) {
+    auto listed = store_->ListComments(query);
+    EXPECT_TRUE(listed.ok()) << listed.status().ToString();
+    std::vector<int64_t> out;
+    if (listed.ok()) {
+      for (const Comment& c : *listed) out.push_back(c.id);
+    }
+    return out;
+  }
+
+  int64_t first_ = 0;
+  int64_t second_ = 0;
+};
+
+TEST_P(CommentContractTest, ListFiltersOrdersAndPages) {
+  const Comment a = Add(first_, "a@example.org", "a", kNow + 2, CommentStatus::kApproved);
+  const Comment b = Add(second_, "b@example.org", "b", kNow + 1, CommentStatus::kPending);
+  const Comment c = Add(first_, "c@example.org", "c", kNow + 2, CommentStatus::kPending);
+  const Comment d = Add(first_, "d@example.org", "d", kNow + 3, CommentStatus::kApproved);
+
+  CommentQuery all;
+  EXPECT_EQ(Ids(all), (std::vector<int64_t>{b.id, a.id, c.id, d.id}));  // by created_at, then id
+  all.newest_first = true;
+  EXPECT_EQ(Ids(all), (std::vector<int64_t>{d.id, c.id, a.id, b.id}));
+
+  CommentQuery by_article;
+  by_article.article_id = first_;
+  EXPECT_EQ(Ids(by_article), (std::vector<int64_t>{a.id, c.id, d.id}));
+  by_article.status = CommentStatus::kApproved;
+  EXPECT_EQ(Ids(by_article), (std::vector<int64_t>{a.id, d.id}));
+
+  CommentQuery queue;
+  queue.status = CommentStatus::kPending;
+  EXPECT_EQ(Ids(queue), (std::vector<int64_t>{b.id, c.id}));
+
+  CommentQuery page;
+  page.limit = 2;
+  page.offset = 1;
+  EXPECT_EQ(Ids(page), (std::vector<int64_t>{a.id, c.id}));
+  page.offset = 10;
+  EXPECT_TRUE(Ids(page).empty());
+
+  auto listed = store_->ListComments(CommentQuery{});
+  ASSERT_TRUE(listed.ok());
+  ASSERT_EQ(listed->size(), 4u);
+  EXPECT_EQ((*listed)[0].article_slug, "second");
+  EXPECT_EQ((*listed)[1].article_slug, "first");
+  EXPECT_EQ((*listed)[0].author_email, "b@example.org");
+  EXPECT_EQ((*listed)[0].ip, "192.0.2.1");
+  EXPECT_EQ((*listed)[0].updated_at, 0);
+
+  CommentQuery bad;
+  bad.limit = 0;
+  EXPECT_EQ(store_->ListComments(bad).status().code(), Status::Code::kInvalidArgument);
+  bad.limit = 1001;
+  EXPECT_EQ(store_->ListComments(bad).status().code(), Status::Code::kInvalidArgument);
+  bad.limit = 10;
+  bad.offset = -1;
+  EXPECT_EQ(store_->ListComments(bad).status().code(), Status::Code::kInvalidArgument);
+}
+
+TEST_P(CommentContractTest, FindCommentReturnsEveryFieldOrNothing) {
+  const Comment parent = Add(first_, "p@example.org", "parent", kNow);
+  Comment c;
+  c.article_id = first_;
+  c.parent_id = parent.id;
+  c.author_name = "Ada";
+  c.author_email = "ada@example.org";
+  c.author_url = "https://example.org/ada";
+  c.body = "Line one\n\nLine <two> & \"three\"";
+  c.status = CommentStatus::kSpam;
+  c.status_reason = "spam: honeypot filled";
+  c.ip = "2001:db8::1";
+  c.user_agent = "Mozilla/5.0";
+  c.created_at = kNow + 5;
+  c.updated_at = 12345;  // ignored: a new comment has never been edited
+  auto added = store_->AddComment(c);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ(added->updated_at, 0);
+
+  auto found = store_->FindComment(added->id);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  ASSERT_TRUE(found->has_value());
+  const Comment& f = **found;
+  EXPECT_EQ(f.id, added->id);
+  EXPECT_EQ(f.article_id, first_);
+  EXPECT_EQ(f.article_slug, "first");
+  EXPECT_EQ(f.parent_id, parent.id);
+  EXPECT_EQ(f.author_name, "Ada");
+  EXPECT_EQ(f.author_email, "ada@example.org");
+  EXPECT_EQ(f.author_url, "https://example.org/ada");
+  EXPECT_EQ(f.body, c.body);
+  EXPECT_EQ(f.status, CommentStatus::kSpam);
+  EXPECT_EQ(f.status_reason, "spam: honeypot filled");
+  EXPECT_EQ(f.ip, "2001:db8::1");
+  EXPECT_EQ(f.user_agent, "Mozilla/5.0");
+  EXPECT_EQ(f.created_at, kNow + 5);
+  EXPECT_EQ(f.updated_at, 0);
+
+  auto parent_found = store_->FindComment(parent.id);
+  ASSERT_TRUE(parent_found.ok() && parent_found->has_value());
+  EXPECT_EQ((*parent_found)->parent_id, 0);
+
+  auto missing = store_->FindComment(987654);
+  ASSERT_TRUE(missing.ok()) << missing.status().ToString();
+  EXPECT_FALSE(missing->has_value());
+}
+
+TEST_P(CommentContractTest, ApprovedFromEmailIsCaseBlindAndNeedsApproval) {
+  Add(first_, "Reader@Example.ORG", "held", kNow, CommentStatus::kPending);
+  Add(first_, "spammer@example.org", "spam", kNow, CommentStatus::kSpam);
+  EXPECT_FALSE(*store_->HasApprovedCommentFromEmail("reader@example.org"));
+  Add(second_, "READER@example.org", "fine", kNow, CommentStatus::kApproved);
+  EXPECT_TRUE(*store_->HasApprovedCommentFromEmail("reader@example.org"));
+  EXPECT_TRUE(*store_->HasApprovedCommentFromEmail("Reader@Example.Org"));
+  EXPECT_FALSE(*store_->HasApprovedCommentFromEmail("spammer@example.org"));
+  EXPECT_FALSE(*store_->HasApprovedCommentFromEmail("nobody@example.org"));
+  EXPECT_FALSE(*store_->HasApprovedCommentFromEmail(""));
+}
+
+TEST_P(CommentContractTest, DuplicatesMatchEmailAndBodySinceATime) {
+  Add(first_, "dup@example.org", "Same words", kNow, CommentStatus::kSpam);
+  EXPECT_TRUE(*store_->HasDuplicateComment("DUP@example.org", "Same words", kNow));
+  EXPECT_TRUE(*store_->HasDuplicateComment("dup@example.org", "Same words", kNow - 86400));
+  EXPECT_FALSE(*store_->HasDuplicateComment("dup@example.org", "Same words", kNow + 1));
+  EXPECT_FALSE(*store_->HasDuplicateComment("dup@example.org", "Same words!", kNow));
+  EXPECT_FALSE(*store_->HasDuplicateComment("other@example.org", "Same words", kNow));
+}
+
+TEST_P(CommentContractTest, CountsCommentsFromAnAddressSinceATime) {
+  Add(first_, "a@example.org", "1", kNow - 120, CommentStatus::kPending, 0, "198.51.100.7");
+  Add(first_, "a@example.org", "2", kNow - 30, CommentStatus::kSpam, 0, "198.51.100.7");
+  Add(second_, "b@example.org", "3", kNow - 10, CommentStatus::kApproved, 0, "198.51.100.7");
+  Add(second_, "c@example.org", "4", kNow - 10, CommentStatus::kApproved, 0, "198.51.100.8");
+  Add(second_, "d@example.org", "5", kNow - 10, CommentStatus::kApproved, 0, "");
+  EXPECT_EQ(*store_->CountCommentsFromIp("198.51.100.7", kNow - 60), 2);
+  EXPECT_EQ(*store_->CountCommentsFromIp("198.51.100.7", kNow - 600), 3);
+  EXPECT_EQ(*store_->CountCommentsFromIp("198.51.100.8", kNow - 60), 1);
+  EXPECT_EQ(*store_->CountCommentsFromIp("203.0.113.1", kNow - 60), 0);
+  EXPECT_EQ(*store_->CountCommentsFromIp("", kNow - 60), 0);  // unknown is nobody
+}
+
+TEST_P(CommentContractTest, StatusChangesAreLoggedWithTheirReason) {
+  const Comment c = Add(first_, "a@example.org", "hello", kNow);
+  auto approved =
+      store_->UpdateCommentStatus(c.id, CommentStatus::kApproved, "editor@example.org", "", kNow + 10);
+  ASSERT_TRUE(approved.ok()) << approved.status().ToString();
+  EXPECT_EQ(approved->status, CommentStatus::kApproved);
+  EXPECT_EQ(approved->status_reason, "");
+  EXPECT_EQ(approved->article_slug, "first");
+  EXPECT_EQ(approved->body, "hello");
+
+  auto spam =
+      store_->UpdateCommentStatus(c.id, CommentStatus::kSpam, "chancery-cli", "spam: by hand", kNow + 20);
+  ASSERT_TRUE(spam.ok()) << spam.status().ToString();
+  EXPECT_EQ(spam->status_reason, "spam: by hand");
+  // An empty note keeps the reason already given.
+  auto trash = store_->UpdateCommentStatus(c.id, CommentStatus::kTrash, "chancery-cli", "", kNow + 30);
+  ASSERT_TRUE(trash.ok());
+  EXPECT_EQ(trash->status_reason, "spam: by hand");
+  EXPECT_EQ(store_->FindComment(c.id)->value().status, CommentStatus::kTrash);
+
+  auto log = store_->ListModerationLog(c.id, 10);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  ASSERT_EQ(log->size(), 3u);
+  // Newest first.
+  EXPECT_EQ((*log)[0].from_status, "spam");
+  EXPECT_EQ((*log)[0].to_status, "trash");
+  EXPECT_EQ((*log)[0].created_at, kNow + 30);
+  EXPECT_EQ((*log)[1].actor, "chancery-cli");
+  EXPECT_EQ((*log)[1].note, "spam: by hand");
+  EXPECT_EQ((*log)[2].comment_id, c.id);
+  EXPECT_EQ((*log)[2].actor, "editor@example.org");
+  EXPECT_EQ((*log)[2].from_status, "pending");
+  EXPECT_EQ((*log)[2].to_status, "approved");
+  EXPECT_GT((*log)[0].id, (*log)[1].id);
+
+  EXPECT_EQ(store_->ListModerationLog(c.id, 1)->size(), 1u);
+  EXPECT_EQ(store_->ListModerationLog(c.id, 0).status().code(), Status::Code::kInvalidArgument);
+
+  const Comment other = Add(second_, "b@example.org", "other", kNow);
+  ASSERT_TRUE(store_->UpdateCommentStatus(other.id, CommentStatus::kApproved, "x", "", kNow + 40).ok());
+  EXPECT_EQ(store_->ListModerationLog(0, 100)->size(), 4u);
+  EXPECT_EQ(store_->ListModerationLog(other.id, 100)->size(), 1u);
+}
+
+TEST_P(CommentContractTest, StatusChangeOfAMissingCommentChangesNothing) {
+  auto missing = store_->UpdateCommentStatus(424242, CommentStatus::kApproved, "editor", "", kNow);
+  EXPECT_EQ(missing.status().code(), Status::Code::kNotFound);
+  const Comment c = Add(first_, "a@example.org", "hello", kNow);
+  EXPECT_EQ(store_->UpdateCommentStatus(c.id, CommentStatus::kApproved, "", "", kNow).status().code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_EQ(store_->FindComment(c.id)->value().status, CommentStatus::kPending);
+  EXPECT_TRUE(store_->ListModerationLog(0, 100)->empty());
+}
+
+TEST_P(CommentContractTest, EditSetsBodyAndUpdatedAt) {
+  const Comment c = Add(first_, "a@example.org", "typo", kNow, CommentStatus::kApproved);
+  ASSERT_TRUE(store_->EditComment(c.id, "fixed", kNow + 60).ok());
+  const Comment edited = store_->FindComment(c.id)->value();
+  EXPECT_EQ(edited.body, "fixed");
+  EXPECT_EQ(edited.updated_at, kNow + 60);
+  EXPECT_EQ(edited.created_at, kNow);
+  EXPECT_EQ(edited.status, CommentStatus::kApproved);
+  EXPECT_EQ(store_->EditComment(424242, "x", kNow).code(), Status::Code::kNotFound);
+}
+
+TEST_P(CommentContractTest, DeleteKeepsRepliesAndLogsTheDeletion) {
+  // root <- middle <- leaf, and root <- sibling.
+  const Comment root = Add(first_, "r@example.org", "root", kNow, CommentStatus::kApproved);
+  const Comment middle = Add(first_, "m@example.org", "middle", kNow + 1, CommentStatus::kSpam, root.id);
+  const Comment leaf = Add(first_, "l@example.org", "leaf", kNow + 2, CommentStatus::kApproved, middle.id);
+  const Comment sibling =
+      Add(first_, "s@example.org", "sibling", kNow + 3, CommentStatus::kApproved, root.id);
+
+  ASSERT_TRUE(store_->DeleteComment(middle.id, "editor@example.org", kNow + 100).ok());
+  EXPECT_FALSE(store_->FindComment(middle.id)->has_value());
+  EXPECT_EQ(store_->FindComment(leaf.id)->value().parent_id, root.id);
+  EXPECT_EQ(store_->FindComment(sibling.id)->value().parent_id, root.id);
+
+  ASSERT_TRUE(store_->DeleteComment(root.id, "editor@example.org", kNow + 200).ok());
+  EXPECT_EQ(store_->FindComment(leaf.id)->value().parent_id, 0);
+  EXPECT_EQ(store_->FindComment(sibling.id)->value().parent_id, 0);
+  CommentQuery query;
+  query.article_id = first_;
+  EXPECT_EQ(Ids(query), (std::vector<int64_t>{leaf.id, sibling.id}));
+
+  auto log = store_->ListModerationLog(middle.id, 10);
+  ASSERT_TRUE(log.ok()) << log.status().ToString();
+  ASSERT_EQ(log->size(), 1u);
+  EXPECT_EQ((*log)[0].from_status, "spam");
+  EXPECT_EQ((*log)[0].to_status, "deleted");
+  EXPECT_EQ((*log)[0].actor, "editor@example.org");
+  EXPECT_EQ((*log)[0].created_at, kNow + 100);
+
+  EXPECT_EQ(store_->DeleteComment(middle.id, "editor", kNow).code(), Status::Code::kNotFound);
+  EXPECT_EQ(store_->DeleteComment(leaf.id, "", kNow).code(), Status::Code::kInvalidArgument);
+  EXPECT_TRUE(store_->FindComment(leaf.id)->has_value());
+  EXPECT_EQ(store_->ListModerationLog(0, 100)->size(), 2u);
+}
+
+TEST_P(CommentContractTest, EraseIpsBeforeACutoff) {
+  const Comment old1 =
+      Add(first_, "a@example.org", "1", kNow - 40 * 86400, CommentStatus::kApproved, 0, "192.0.2.1");
+  const Comment old2 =
+      Add(first_, "b@example.org", "2", kNow - 31 * 86400, CommentStatus::kSpam, 0, "192.0.2.2");
+  const Comment erased = Add(first_, "c@example.org", "3", kNow - 31 * 86400, CommentStatus::kSpam, 0, "");
+  const Comment fresh =
+      Add(first_, "d@example.org", "4", kNow - 29 * 86400, CommentStatus::kPending, 0, "192.0.2.4");
+  const int64_t cutoff = kNow - 30 * 86400;
+  auto count = store_->EraseIpsOlderThan(cutoff);
+  ASSERT_TRUE(count.ok()) << count.status().ToString();
+  EXPECT_EQ(*count, 2);  // the one already erased does not count
+  EXPECT_EQ(store_->FindComment(old1.id)->value().ip, "");
+  EXPECT_EQ(store_->FindComment(old2.id)->value().ip, "");
+  EXPECT_EQ(store_->FindComment(erased.id)->value().ip, "");
+  EXPECT_EQ(store_->FindComment(fresh.id)->value().ip, "192.0.2.4");
+  EXPECT_EQ(store_->FindComment(old1.id)->value().body, "1");
+  EXPECT_EQ(*store_->EraseIpsOlderThan(cutoff), 0);
+}
+
+TEST_P(CommentContractTest, DataRequestsExportAndEraseByEmail) {
+  const Comment mine1 = Add(first_, "Me@Example.org", "mine 1", kNow, CommentStatus::kApproved);
+  const Comment reply =
+      Add(first_, "you@example.org", "reply to me", kNow + 1, CommentStatus::kApproved, mine1.id);
+  const Comment mine2 = Add(second_, "me@example.org", "mine 2", kNow + 2, CommentStatus::kSpam);
+  const Comment mine3 = Add(first_, "ME@example.org", "mine 3", kNow + 3, CommentStatus::kPending, reply.id);
+  const Comment deep =
+      Add(first_, "them@example.org", "under mine 3", kNow + 4, CommentStatus::kApproved, mine3.id);
+
+  auto exported = store_->CommentsByEmail("me@EXAMPLE.org");
+  ASSERT_TRUE(exported.ok()) << exported.status().ToString();
+  ASSERT_EQ(exported->size(), 3u);
+  EXPECT_EQ((*exported)[0].id, mine1.id);
+  EXPECT_EQ((*exported)[1].id, mine2.id);
+  EXPECT_EQ((*exported)[1].article_slug, "second");
+  EXPECT_EQ((*exported)[2].id, mine3.id);
+
+  auto erased = store_->EraseCommentsByEmail("me@example.org", "chancery-cli", kNow + 100);
+  ASSERT_TRUE(erased.ok()) << erased.status().ToString();
+  EXPECT_EQ(*erased, 3);
+  EXPECT_TRUE(store_->CommentsByEmail("me@example.org")->empty());
+  // Others' words stay, moved up past the erased comments.
+  EXPECT_EQ(store_->FindComment(reply.id)->value().parent_id, 0);
+  EXPECT_EQ(store_->FindComment(deep.id)->value().parent_id, reply.id);
+
+  auto log = store_->ListModerationLog(0, 100);
+  ASSERT_TRUE(log.ok());
+  ASSERT_EQ(log->size(), 3u);
+  for (const ModerationLogEntry& e : *log) {
+    EXPECT_EQ(e.to_status, "deleted");
+    EXPECT_EQ(e.actor, "chancery-cli");
+    EXPECT_EQ(e.note.find("example.org"), std::string::npos) << e.note;
+  }
+  EXPECT_EQ(*store_->EraseCommentsByEmail("me@example.org", "chancery-cli", kNow), 0);
+  EXPECT_EQ(store_->EraseCommentsByEmail("", "chancery-cli", kNow).status().code(),
+            Status::Code::kInvalidArgument);
+}
+
+TEST_P(CommentContractTest, CountsApprovedCommentsForSeveralArticlesAtOnce) {
+  Add(first_, "a@example.org", "1", kNow, CommentStatus::kApproved);
+  Add(first_, "a@example.org", "2", kNow, CommentStatus::kApproved);
+  Add(first_, "a@example.org", "3", kNow, CommentStatus::kPending);
+  Add(second_, "a@example.org", "4", kNow, CommentStatus::kSpam);
+  auto counts = store_->CountApprovedCommentsFor({first_, second_, 424242});
+  ASSERT_TRUE(counts.ok()) << counts.status().ToString();
+  EXPECT_EQ(*counts, (std::map<int64_t, int64_t>{{first_, 2}, {second_, 0}, {424242, 0}}));
+  auto none = store_->CountApprovedCommentsFor({});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+}
+
 TEST_P(StoreContractTest, UsersHaveUniqueEmails) {
   User user;
   user.email = "Editor@Example.org";
@@ -677,6 +1019,9 @@ TEST_P(StoreContractTest, ConcurrentReadsWhileWriting) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContractTest,
+                         testing::Values(Backend{"SqliteMemory", false}, Backend{"SqliteFile", true}),
+                         PrintBackend);
+INSTANTIATE_TEST_SUITE_P(Sqlite, CommentContractTest,
                          testing::Values(Backend{"SqliteMemory", false}, Backend{"SqliteFile", true}),
                          PrintBackend);
 

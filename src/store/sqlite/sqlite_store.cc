@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "store/sqlite/article_sql.h"
+#include "store/sqlite/comment_sql.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/migrations.h"
 
@@ -150,6 +152,115 @@ Media ReadMedia(const Statement& row) {
   m.credit = row.Text(7);
   m.created_at = row.Int64(8);
   return m;
+}
+
+// The columns ReadComment expects, in order; queries alias comments as c and
+// join articles as a.
+constexpr char kCommentColumns[] =
+    "SELECT c.id, c.article_id, c.parent_id, c.author_name, c.author_email, c.author_url,"
+    " c.body, c.status, c.status_reason, c.ip, c.user_agent, c.created_at, c.updated_at,"
+    " a.slug FROM comments c JOIN articles a ON a.id = c.article_id";
+
+Result<Comment> ReadComment(const Statement& row) {
+  Comment c;
+  c.id = row.Int64(0);
+  c.article_id = row.Int64(1);
+  c.parent_id = row.IsNull(2) ? 0 : row.Int64(2);
+  c.author_name = row.Text(3);
+  c.author_email = row.Text(4);
+  c.author_url = row.Text(5);
+  c.body = row.Text(6);
+  const std::string status = row.Text(7);
+  const auto parsed = ParseCommentStatus(status);
+  if (!parsed) {
+    return Status::Corruption("comment " + std::to_string(c.id) + " has unknown status " + Quoted(status));
+  }
+  c.status = *parsed;
+  c.status_reason = row.Text(8);
+  c.ip = row.Text(9);
+  c.user_agent = row.Text(10);
+  c.created_at = row.Int64(11);
+  c.updated_at = row.Int64(12);
+  c.article_slug = row.Text(13);
+  return c;
+}
+
+// Steps `stmt` to the end, reading every row as a comment.
+Result<std::vector<Comment>> ReadComments(StatementLease& stmt) {
+  std::vector<Comment> out;
+  for (;;) {
+    CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
+    if (!row) return out;
+    CHANCERY_ASSIGN_OR_RETURN(Comment c, ReadComment(*stmt));
+    out.push_back(std::move(c));
+  }
+}
+
+Result<std::optional<Comment>> FindCommentIn(Connection& db, int64_t id) {
+  static const std::string kSql = std::string(kCommentColumns) + " WHERE c.id = ?1";
+  CHANCERY_ASSIGN_OR_RETURN(StatementLease stmt, db.Prepare(kSql));
+  stmt->Bind(1, id);
+  CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
+  if (!row) return std::optional<Comment>();
+  CHANCERY_ASSIGN_OR_RETURN(Comment c, ReadComment(*stmt));
+  return std::optional<Comment>(std::move(c));
+}
+
+Status CheckActor(std::string_view actor) {
+  if (actor.empty()) return Status::InvalidArgument("a moderation action needs a non-empty actor");
+  return Status::Ok();
+}
+
+Status AppendModerationLog(Connection& db, int64_t comment_id, std::string_view actor, std::string_view from,
+                           std::string_view to, std::string_view note, int64_t now) {
+  CHANCERY_ASSIGN_OR_RETURN(
+      StatementLease stmt,
+      db.Prepare("INSERT INTO moderation_log (comment_id, actor, from_status, to_status, note, created_at)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"));
+  stmt->Bind(1, comment_id).Bind(2, actor).Bind(3, from).Bind(4, to).Bind(5, note).Bind(6, now);
+  return stmt->Run();
+}
+
+// Deletes one comment, moves its replies up to its parent and logs the
+// deletion. kNotFound when it does not exist. REQUIRES: a write transaction
+// is open on `db`.
+Status DeleteCommentIn(Connection& db, int64_t id, std::string_view actor, std::string_view note,
+                       int64_t now) {
+  std::string from_status;
+  {
+    // Read inside the transaction, so the parent is the current one even
+    // after earlier deletions in the same transaction moved this comment.
+    CHANCERY_ASSIGN_OR_RETURN(StatementLease find,
+                              db.Prepare("SELECT parent_id, status FROM comments WHERE id = ?1"));
+    find->Bind(1, id);
+    CHANCERY_ASSIGN_OR_RETURN(const bool row, find->Step());
+    if (!row) return Status::NotFound("no comment " + std::to_string(id));
+    const int64_t parent = find->IsNull(0) ? 0 : find->Int64(0);
+    from_status = find->Text(1);
+    find->Reset();
+    // Reparent first: the parent_id foreign key cascades, and would take the
+    // replies with it.
+    CHANCERY_ASSIGN_OR_RETURN(StatementLease reparent,
+                              db.Prepare("UPDATE comments SET parent_id = ?2 WHERE parent_id = ?1"));
+    reparent->Bind(1, id).BindIdOrNull(2, parent);
+    CHANCERY_RETURN_IF_ERROR(reparent->Run());
+  }
+  {
+    CHANCERY_ASSIGN_OR_RETURN(StatementLease del, db.Prepare("DELETE FROM comments WHERE id = ?1"));
+    del->Bind(1, id);
+    CHANCERY_RETURN_IF_ERROR(del->Run());
+  }
+  return AppendModerationLog(db, id, actor, from_status, "deleted", note, now);
+}
+
+Status CheckPage(int limit, int offset) {
+  constexpr int kMaxLimit = 1000;
+  if (limit < 1 || limit > kMaxLimit) {
+    return Status::InvalidArgument("limit must be 1.." + std::to_string(kMaxLimit) + ", got " +
+                                   std::to_string(limit));
+  }
+  if (offset < 0) return Status::InvalidArgument("offset must be >= 0");
+  return Status::Ok();
 }
 
 // Fills the authors and tags of `articles` with one query each.
@@ -389,6 +500,21 @@ class SqliteStore final : public Store {
 
   Result<int64_t> CountApprovedComments(int64_t article_id) override;
   Result<Comment> AddComment(const Comment& comment) override;
+  Result<std::vector<Comment>> ListComments(const CommentQuery& query) override;
+  Result<std::optional<Comment>> FindComment(int64_t id) override;
+  Result<std::map<int64_t, int64_t>> CountApprovedCommentsFor(
+      const std::vector<int64_t>& article_ids) override;
+  Result<bool> HasApprovedCommentFromEmail(std::string_view email) override;
+  Result<bool> HasDuplicateComment(std::string_view email, std::string_view body, int64_t since) override;
+  Result<int64_t> CountCommentsFromIp(std::string_view ip, int64_t since) override;
+  Result<Comment> UpdateCommentStatus(int64_t id, CommentStatus status, std::string_view actor,
+                                      std::string_view note, int64_t now) override;
+  Result<std::vector<ModerationLogEntry>> ListModerationLog(int64_t comment_id, int limit) override;
+  Status EditComment(int64_t id, std::string_view body, int64_t now) override;
+  Status DeleteComment(int64_t id, std::string_view actor, int64_t now) override;
+  Result<int64_t> EraseIpsOlderThan(int64_t cutoff) override;
+  Result<std::vector<Comment>> CommentsByEmail(std::string_view email) override;
+  Result<int64_t> EraseCommentsByEmail(std::string_view email, std::string_view actor, int64_t now) override;
 
   Result<User> AddUser(const User& user) override;
   Result<std::optional<User>> FindUserByEmail(std::string_view email) override;
@@ -786,6 +912,8 @@ Result<Comment> SqliteStore::AddComment(const Comment& comment) {
   const std::string context = "add comment on article " + std::to_string(comment.article_id);
   Comment saved = comment;
   if (saved.created_at == 0) saved.created_at = NowSeconds();
+  saved.updated_at = 0;        // a new comment has not been edited
+  saved.article_slug.clear();  // only reads fill it
   return WithContext(
       WriteTransaction([&](Connection& db) -> Result<Comment> {
         if (saved.parent_id != 0) {
@@ -811,6 +939,229 @@ Result<Comment> SqliteStore::AddComment(const Comment& comment) {
         if (!row) return Status::Internal("INSERT ... RETURNING gave no row");
         saved.id = stmt->Int64(0);
         return saved;
+      }),
+      context);
+}
+
+Result<std::vector<Comment>> SqliteStore::ListComments(const CommentQuery& query) {
+  CHANCERY_RETURN_IF_ERROR(CheckPage(query.limit, query.offset).WithContext("list comments"));
+  // One constant statement per shape of query rather than "?1 = 0 OR ..."
+  // terms, which would keep SQLite from using the article and status indexes.
+  // The pieces are fixed text; every value is bound.
+  std::string sql = kCommentColumns;
+  sql += " WHERE 1";
+  if (query.article_id != 0) sql += " AND c.article_id = ?1";
+  if (query.status) sql += " AND c.status = ?2";
+  sql += query.newest_first ? " ORDER BY c.created_at DESC, c.id DESC" : " ORDER BY c.created_at, c.id";
+  sql += " LIMIT ?3 OFFSET ?4";
+  return WithContext(Read([&](Connection& db) -> Result<std::vector<Comment>> {
+                       CHANCERY_ASSIGN_OR_RETURN(StatementLease stmt, db.Prepare(sql));
+                       if (query.article_id != 0) stmt->Bind(1, query.article_id);
+                       if (query.status) stmt->Bind(2, ToString(*query.status));
+                       stmt->Bind(3, query.limit).Bind(4, query.offset);
+                       return ReadComments(stmt);
+                     }),
+                     "list comments");
+}
+
+Result<std::optional<Comment>> SqliteStore::FindComment(int64_t id) {
+  return WithContext(Read([&](Connection& db) { return FindCommentIn(db, id); }),
+                     "find comment " + std::to_string(id));
+}
+
+Result<std::map<int64_t, int64_t>> SqliteStore::CountApprovedCommentsFor(
+    const std::vector<int64_t>& article_ids) {
+  std::map<int64_t, int64_t> counts;
+  if (article_ids.empty()) return counts;
+  // The ids travel as one JSON array parameter, as LoadLinks does.
+  std::string ids = "[";
+  for (int64_t id : article_ids) {
+    if (ids.size() > 1) ids += ',';
+    ids += std::to_string(id);
+    counts[id] = 0;
+  }
+  ids += ']';
+  auto done = Read([&](Connection& db) -> Status {
+    CHANCERY_ASSIGN_OR_RETURN(
+        StatementLease stmt,
+        db.Prepare("SELECT article_id, COUNT(*) FROM comments"
+                   " WHERE article_id IN (SELECT value FROM json_each(?1)) AND status = 'approved'"
+                   " GROUP BY article_id"));
+    stmt->Bind(1, ids);
+    for (;;) {
+      CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
+      if (!row) return Status::Ok();
+      counts[stmt->Int64(0)] = stmt->Int64(1);
+    }
+  });
+  if (!done.ok()) return done.WithContext("count approved comments");
+  return counts;
+}
+
+Result<bool> SqliteStore::HasApprovedCommentFromEmail(std::string_view email) {
+  return WithContext(Read([&](Connection& db) -> Result<bool> {
+                       CHANCERY_ASSIGN_OR_RETURN(StatementLease stmt, db.Prepare(sql::kHasApprovedFromEmail));
+                       stmt->Bind(1, email);
+                       CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
+                       return row && stmt->Int64(0) != 0;
+                     }),
+                     "look up approved comments by email");
+}
+
+Result<bool> SqliteStore::HasDuplicateComment(std::string_view email, std::string_view body, int64_t since) {
+  return WithContext(Read([&](Connection& db) -> Result<bool> {
+                       CHANCERY_ASSIGN_OR_RETURN(StatementLease stmt, db.Prepare(sql::kHasDuplicate));
+                       stmt->Bind(1, email).Bind(2, body).Bind(3, since);
+                       CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
+                       return row && stmt->Int64(0) != 0;
+                     }),
+                     "look up duplicate comments");
+}
+
+Result<int64_t> SqliteStore::CountCommentsFromIp(std::string_view ip, int64_t since) {
+  if (ip.empty()) return int64_t{0};
+  return WithContext(Read([&](Connection& db) -> Result<int64_t> {
+                       CHANCERY_ASSIGN_OR_RETURN(StatementLease stmt, db.Prepare(sql::kCountFromIp));
+                       stmt->Bind(1, ip).Bind(2, since);
+                       CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
+                       return row ? stmt->Int64(0) : 0;
+                     }),
+                     "count comments from an address");
+}
+
+Result<Comment> SqliteStore::UpdateCommentStatus(int64_t id, CommentStatus status, std::string_view actor,
+                                                 std::string_view note, int64_t now) {
+  const std::string context = "set status of comment " + std::to_string(id);
+  CHANCERY_RETURN_IF_ERROR(CheckActor(actor).WithContext(context));
+  return WithContext(
+      WriteTransaction([&](Connection& db) -> Result<Comment> {
+        std::string from_status;
+        {
+          CHANCERY_ASSIGN_OR_RETURN(StatementLease find,
+                                    db.Prepare("SELECT status FROM comments WHERE id = ?1"));
+          find->Bind(1, id);
+          CHANCERY_ASSIGN_OR_RETURN(const bool row, find->Step());
+          if (!row) return Status::NotFound("no comment " + std::to_string(id));
+          from_status = find->Text(0);
+        }
+        {
+          CHANCERY_ASSIGN_OR_RETURN(
+              StatementLease update,
+              db.Prepare("UPDATE comments SET status = ?2,"
+                         " status_reason = CASE WHEN ?3 <> '' THEN ?3 ELSE status_reason END WHERE id = ?1"));
+          update->Bind(1, id).Bind(2, ToString(status)).Bind(3, note);
+          CHANCERY_RETURN_IF_ERROR(update->Run());
+        }
+        CHANCERY_RETURN_IF_ERROR(
+            AppendModerationLog(db, id, actor, from_status, ToString(status), note, now));
+        CHANCERY_ASSIGN_OR_RETURN(std::optional<Comment> updated, FindCommentIn(db, id));
+        if (!updated) return Status::Internal("comment vanished inside its own transaction");
+        return std::move(*updated);
+      }),
+      context);
+}
+
+Result<std::vector<ModerationLogEntry>> SqliteStore::ListModerationLog(int64_t comment_id, int limit) {
+  CHANCERY_RETURN_IF_ERROR(CheckPage(limit, 0).WithContext("list moderation log"));
+  return WithContext(
+      Read([&](Connection& db) -> Result<std::vector<ModerationLogEntry>> {
+        CHANCERY_ASSIGN_OR_RETURN(
+            StatementLease stmt,
+            db.Prepare(comment_id == 0
+                           ? "SELECT id, comment_id, actor, from_status, to_status, note, created_at"
+                             " FROM moderation_log ORDER BY id DESC LIMIT ?2"
+                           : "SELECT id, comment_id, actor, from_status, to_status, note, created_at"
+                             " FROM moderation_log WHERE comment_id = ?1 ORDER BY id DESC LIMIT ?2"));
+        if (comment_id != 0) stmt->Bind(1, comment_id);
+        stmt->Bind(2, limit);
+        std::vector<ModerationLogEntry> out;
+        for (;;) {
+          CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
+          if (!row) return out;
+          ModerationLogEntry e;
+          e.id = stmt->Int64(0);
+          e.comment_id = stmt->Int64(1);
+          e.actor = stmt->Text(2);
+          e.from_status = stmt->Text(3);
+          e.to_status = stmt->Text(4);
+          e.note = stmt->Text(5);
+          e.created_at = stmt->Int64(6);
+          out.push_back(std::move(e));
+        }
+      }),
+      "list moderation log");
+}
+
+Status SqliteStore::EditComment(int64_t id, std::string_view body, int64_t now) {
+  return Write([&](Connection& db) -> Status {
+           CHANCERY_ASSIGN_OR_RETURN(
+               StatementLease stmt,
+               db.Prepare("UPDATE comments SET body = ?2, updated_at = ?3 WHERE id = ?1 RETURNING id"));
+           stmt->Bind(1, id).Bind(2, body).Bind(3, now);
+           CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
+           if (!row) return Status::NotFound("no comment " + std::to_string(id));
+           return Status::Ok();
+         })
+      .WithContext("edit comment " + std::to_string(id));
+}
+
+Status SqliteStore::DeleteComment(int64_t id, std::string_view actor, int64_t now) {
+  const std::string context = "delete comment " + std::to_string(id);
+  CHANCERY_RETURN_IF_ERROR(CheckActor(actor).WithContext(context));
+  return WriteTransaction([&](Connection& db) { return DeleteCommentIn(db, id, actor, "", now); })
+      .WithContext(context);
+}
+
+Result<int64_t> SqliteStore::EraseIpsOlderThan(int64_t cutoff) {
+  return WithContext(Write([&](Connection& db) -> Result<int64_t> {
+                       CHANCERY_ASSIGN_OR_RETURN(
+                           StatementLease stmt,
+                           db.Prepare("UPDATE comments SET ip = '' WHERE created_at < ?1 AND ip <> ''"));
+                       stmt->Bind(1, cutoff);
+                       CHANCERY_RETURN_IF_ERROR(stmt->Run());
+                       return static_cast<int64_t>(sqlite3_changes64(db.raw()));
+                     }),
+                     "erase addresses older than " + std::to_string(cutoff));
+}
+
+Result<std::vector<Comment>> SqliteStore::CommentsByEmail(std::string_view email) {
+  return WithContext(Read([&](Connection& db) -> Result<std::vector<Comment>> {
+                       static const std::string kSql = std::string(kCommentColumns) +
+                                                       " WHERE lower(c.author_email) = lower(?1)"
+                                                       " ORDER BY c.created_at, c.id";
+                       CHANCERY_ASSIGN_OR_RETURN(StatementLease stmt, db.Prepare(kSql));
+                       stmt->Bind(1, email);
+                       return ReadComments(stmt);
+                     }),
+                     "list comments by email");
+}
+
+Result<int64_t> SqliteStore::EraseCommentsByEmail(std::string_view email, std::string_view actor,
+                                                  int64_t now) {
+  // The context names no email: it ends up in logs.
+  const std::string context = "erase comments on request";
+  CHANCERY_RETURN_IF_ERROR(CheckActor(actor).WithContext(context));
+  if (email.empty()) return Status::InvalidArgument("no email given").WithContext(context);
+  return WithContext(
+      WriteTransaction([&](Connection& db) -> Result<int64_t> {
+        std::vector<int64_t> ids;
+        {
+          CHANCERY_ASSIGN_OR_RETURN(
+              StatementLease stmt,
+              db.Prepare("SELECT id FROM comments WHERE lower(author_email) = lower(?1) ORDER BY id"));
+          stmt->Bind(1, email);
+          for (;;) {
+            CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
+            if (!row) break;
+            ids.push_back(stmt->Int64(0));
+          }
+        }
+        // One at a time, so each reply moves to the parent its parent has at
+        // that moment, even when several comments of one thread go.
+        for (int64_t id : ids) {
+          CHANCERY_RETURN_IF_ERROR(DeleteCommentIn(db, id, actor, "erased on the commenter's request", now));
+        }
+        return static_cast<int64_t>(ids.size());
       }),
       context);
 }

@@ -1,0 +1,227 @@
+#include "comments/render.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "comments/utf8.h"
+
+namespace chancery::comments {
+namespace {
+
+using internal::DecodeUtf8;
+using internal::kInvalidCodePoint;
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+
+void AppendUtf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// `text` made displayable: well-formed UTF-8, "\n" line ends, no bidi
+// controls, and no control characters but "\n" and (when `keep_lines`) "\t".
+// Without `keep_lines`, newlines and tabs become spaces (a name is one line).
+std::string Clean(std::string_view text, bool keep_lines) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t pos = 0; pos < text.size();) {
+    const char32_t cp = DecodeUtf8(text, pos);
+    if (cp == '\r') {
+      if (pos < text.size() && text[pos] == '\n') ++pos;
+      out += keep_lines ? '\n' : ' ';
+    } else if (cp == '\n' || cp == '\t') {
+      out += keep_lines ? static_cast<char>(cp) : ' ';
+    } else if (cp == kInvalidCodePoint || internal::IsControl(cp)) {
+      out += kReplacement;
+    } else if (!internal::IsBidiControl(cp)) {
+      AppendUtf8(out, cp);
+    }
+  }
+  return out;
+}
+
+// Escapes for text and for double- or single-quoted attribute values alike.
+void AppendEscaped(std::string& out, std::string_view text) {
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
+char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool IsAsciiAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// The length of the http:// or https:// scheme starting at `pos`, or 0.
+std::size_t SchemeLength(std::string_view text, std::size_t pos) {
+  for (std::string_view scheme : {std::string_view("http://"), std::string_view("https://")}) {
+    if (text.size() - pos < scheme.size()) continue;
+    bool match = true;
+    for (std::size_t i = 0; i < scheme.size() && match; ++i) match = AsciiLower(text[pos + i]) == scheme[i];
+    if (match) return scheme.size();
+  }
+  return 0;
+}
+
+// A host starts with a letter, a digit, "[" (IPv6) or a non-ASCII letter.
+bool StartsHost(char c) { return IsAsciiAlnum(c) || c == '[' || static_cast<unsigned char>(c) >= 0x80; }
+
+// Characters that end a URL in running text: whitespace, and the quotes and
+// brackets that cannot appear unencoded in a URL but do surround one in prose.
+bool EndsUrl(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '"' || c == '<' || c == '>' || c == '`' || c == '\\' ||
+         c == '{' || c == '}' || c == '|' || c == '^';
+}
+
+// The length of the URL starting at `pos` (where SchemeLength matched), with
+// trailing sentence punctuation left out; 0 when there is no host after the
+// scheme ("http://" alone is prose).
+std::size_t UrlLength(std::string_view text, std::size_t pos, std::size_t scheme) {
+  std::size_t end = pos + scheme;
+  while (end < text.size() && !EndsUrl(text[end]) &&
+         text.compare(end, kReplacement.size(), kReplacement) != 0) {
+    ++end;
+  }
+  // "(see https://e.x/a_(b))." keeps "https://e.x/a_(b)": a ")" stays only
+  // while it closes a "(" inside the URL.
+  for (;;) {
+    if (end <= pos + scheme) break;
+    const char last = text[end - 1];
+    if (last == '.' || last == ',' || last == ':' || last == ';' || last == '!' || last == '?' ||
+        last == '\'' || last == '*') {
+      --end;
+      continue;
+    }
+    if (last == ')' || last == ']') {
+      const char open = last == ')' ? '(' : '[';
+      const std::string_view url = text.substr(pos, end - pos);
+      const auto opens = std::count(url.begin(), url.end(), open);
+      const auto closes = std::count(url.begin(), url.end(), last);
+      if (closes > opens) {
+        --end;
+        continue;
+      }
+    }
+    break;
+  }
+  if (end <= pos + scheme || !StartsHost(text[pos + scheme])) return 0;
+  return end - pos;
+}
+
+// True when all of `url` is one http(s) URL with a host: no character that
+// would end it in running text.
+bool IsWholeUrl(std::string_view url) {
+  const std::size_t scheme = SchemeLength(url, 0);
+  if (scheme == 0 || url.size() == scheme || !StartsHost(url[scheme])) return false;
+  for (char c : url) {
+    if (EndsUrl(c)) return false;
+  }
+  return url.find(kReplacement) == std::string_view::npos;
+}
+
+void AppendLink(std::string& out, std::string_view url, std::string_view label) {
+  out += "<a href=\"";
+  AppendEscaped(out, url);
+  out += "\" rel=\"";
+  out += kUserLinkRel;
+  out += "\">";
+  AppendEscaped(out, label);
+  out += "</a>";
+}
+
+// One line of a paragraph: escaped, URLs linked.
+void AppendLine(std::string& out, std::string_view line) {
+  std::size_t plain_from = 0;
+  for (std::size_t i = 0; i < line.size();) {
+    const std::size_t scheme = (i == 0 || !IsAsciiAlnum(line[i - 1])) ? SchemeLength(line, i) : 0;
+    const std::size_t length = scheme ? UrlLength(line, i, scheme) : 0;
+    if (length == 0) {
+      ++i;
+      continue;
+    }
+    AppendEscaped(out, line.substr(plain_from, i - plain_from));
+    const std::string_view url = line.substr(i, length);
+    AppendLink(out, url, url);
+    i += length;
+    plain_from = i;
+  }
+  AppendEscaped(out, line.substr(plain_from));
+}
+
+bool IsBlankLine(std::string_view line) { return line.find_first_not_of(" \t") == std::string_view::npos; }
+
+}  // namespace
+
+std::string RenderCommentHtml(std::string_view text) {
+  const std::string clean = Clean(text, /*keep_lines=*/true);
+  std::vector<std::string_view> lines;
+  for (std::string_view rest = clean;;) {
+    const std::size_t newline = rest.find('\n');
+    lines.push_back(rest.substr(0, newline));
+    if (newline == std::string_view::npos) break;
+    rest.remove_prefix(newline + 1);
+  }
+  std::string out;
+  out.reserve(clean.size() + clean.size() / 4 + 16);
+  bool in_paragraph = false;
+  for (std::string_view line : lines) {
+    if (IsBlankLine(line)) {
+      if (in_paragraph) out += "</p>\n";
+      in_paragraph = false;
+      continue;
+    }
+    out += in_paragraph ? "<br>\n" : "<p>";
+    in_paragraph = true;
+    AppendLine(out, line);
+  }
+  if (in_paragraph) out += "</p>\n";
+  return out;
+}
+
+std::string AuthorLinkHtml(std::string_view name, std::string_view url) {
+  const std::string clean_name = Clean(name, /*keep_lines=*/false);
+  const std::string clean_url = Clean(url, /*keep_lines=*/false);
+  std::string out;
+  // Only a whole http(s) URL becomes a link: anything else ("javascript:...",
+  // an address with spaces) shows the name alone.
+  if (!IsWholeUrl(clean_url)) {
+    AppendEscaped(out, clean_name);
+    return out;
+  }
+  AppendLink(out, clean_url, clean_name);
+  return out;
+}
+
+}  // namespace chancery::comments
