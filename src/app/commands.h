@@ -4,6 +4,7 @@
 // line. main.cc parses arguments with CLI11 and calls these.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,5 +28,21 @@ struct ImportMarkdownOptions {
   std::vector<std::string> paths;  // files, or folders searched for *.md
 };
 int RunImportMarkdown(const ImportMarkdownOptions& options);
+
+struct CommentsListOptions {
+  std::string data_dir;
+  std::string status;          // pending|approved|spam|trash; empty lists every status
+  std::string format = "text";  // text|json
+};
+int RunCommentsList(const CommentsListOptions& options);
+
+// approve, spam, trash or delete the comments with these ids, each logged in
+// the moderation log as done by "chancery-cli".
+struct CommentsActionOptions {
+  std::string data_dir;
+  std::string action;  // approve|spam|trash|delete
+  std::vector<int64_t> ids;
+};
+int RunCommentsAction(const CommentsActionOptions& options);
 
 }  // namespace chancery::app

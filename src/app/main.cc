@@ -29,6 +29,26 @@ int main(int argc, char** argv) {
   md_cmd->add_option("--data", import_md.data_dir, "Data folder")->required();
   md_cmd->add_option("paths", import_md.paths, "Markdown files, or folders searched for *.md")->required();
 
+  auto* comments_cmd = app.add_subcommand("comments", "Moderate reader comments");
+  comments_cmd->require_subcommand(1);
+  chancery::app::CommentsListOptions comments_list;
+  auto* list_cmd = comments_cmd->add_subcommand("list", "List comments with their status and the reason for it");
+  list_cmd->add_option("--data", comments_list.data_dir, "Data folder")->required();
+  list_cmd->add_option("--status", comments_list.status, "Only comments with this status: pending, approved, spam, trash");
+  list_cmd->add_option("--format", comments_list.format, "text (default) or json");
+  chancery::app::CommentsActionOptions comments_action;
+  std::vector<CLI::App*> action_cmds;
+  for (const char* action : {"approve", "spam", "trash", "delete"}) {
+    const std::string what = action == std::string_view("approve") ? "Approve comments: readers see them on the next request"
+                             : action == std::string_view("spam")  ? "Mark comments as spam"
+                             : action == std::string_view("trash") ? "Move comments to the trash"
+                                                                   : "Delete comments for good (their replies move up a level)";
+    auto* cmd = comments_cmd->add_subcommand(action, what);
+    cmd->add_option("--data", comments_action.data_dir, "Data folder")->required();
+    cmd->add_option("ids", comments_action.ids, "Comment ids")->required();
+    action_cmds.push_back(cmd);
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -38,6 +58,13 @@ int main(int argc, char** argv) {
   if (*init_cmd) return chancery::app::RunInit(init);
   if (*serve_cmd) return chancery::app::RunServe(serve);
   if (*md_cmd) return chancery::app::RunImportMarkdown(import_md);
+  if (*list_cmd) return chancery::app::RunCommentsList(comments_list);
+  for (auto* cmd : action_cmds) {
+    if (*cmd) {
+      comments_action.action = cmd->get_name();
+      return chancery::app::RunCommentsAction(comments_action);
+    }
+  }
   std::cerr << app.help();
   return 2;
 }

@@ -276,7 +276,8 @@ TEST(Serve, MissingSiteSaysHowToCreateOne) {
 
 TEST(Cli, EveryCommandHasHelp) {
   for (std::vector<std::string> args : std::vector<std::vector<std::string>>{
-           {"--help"}, {"init", "--help"}, {"serve", "--help"}, {"import", "markdown", "--help"}}) {
+           {"--help"}, {"init", "--help"}, {"serve", "--help"}, {"import", "markdown", "--help"},
+           {"comments", "list", "--help"}, {"comments", "approve", "--help"}, {"comments", "delete", "--help"}}) {
     auto r = RunChancery(args);
     EXPECT_EQ(r.exit_code, 0) << args[0];
     EXPECT_NE(r.out.find("--"), std::string::npos) << args[0];
