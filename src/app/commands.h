@@ -45,4 +45,13 @@ struct CommentsActionOptions {
 };
 int RunCommentsAction(const CommentsActionOptions& options);
 
+// A commenter's data request: print everything stored about `email` as JSON
+// (export) or delete their comments, logged (erase).
+struct CommentsDataRequestOptions {
+  std::string data_dir;
+  std::string email;
+  bool erase = false;  // false: export
+};
+int RunCommentsDataRequest(const CommentsDataRequestOptions& options);
+
 }  // namespace chancery::app

@@ -152,4 +152,33 @@ int RunCommentsAction(const CommentsActionOptions& options) {
   return failed == 0 ? 0 : 1;
 }
 
+int RunCommentsDataRequest(const CommentsDataRequestOptions& options) {
+  if (options.email.find('@') == std::string::npos) return Fail("--email must be an email address");
+  auto store = OpenSite(options.data_dir);
+  if (!store.ok()) return Fail(store.status().message());
+  if (options.erase) {
+    auto erased = (*store)->EraseCommentsByEmail(options.email, kActor, Now());
+    if (!erased.ok()) return Fail(erased.status().ToString());
+    std::cout << fmt::format("erased {} comment{} from {}\n", *erased, *erased == 1 ? "" : "s", options.email);
+    return 0;
+  }
+  auto comments = (*store)->CommentsByEmail(options.email);
+  if (!comments.ok()) return Fail(comments.status().ToString());
+  boost::json::array out;
+  for (const auto& c : *comments)
+    out.push_back(boost::json::object{{"id", c.id},
+                                      {"article", c.article_slug},
+                                      {"parent", c.parent_id == 0 ? boost::json::value(nullptr) : boost::json::value(c.parent_id)},
+                                      {"author", c.author_name},
+                                      {"email", c.author_email},
+                                      {"url", c.author_url},
+                                      {"body", c.body},
+                                      {"status", store::ToString(c.status)},
+                                      {"ip", c.ip},
+                                      {"user_agent", c.user_agent},
+                                      {"created", Iso(c.created_at)}});
+  std::cout << boost::json::serialize(boost::json::object{{"email", options.email}, {"comments", std::move(out)}}) << "\n";
+  return 0;
+}
+
 }  // namespace chancery::app

@@ -49,6 +49,14 @@ int main(int argc, char** argv) {
     action_cmds.push_back(cmd);
   }
 
+  chancery::app::CommentsDataRequestOptions data_request;
+  auto* export_cmd = comments_cmd->add_subcommand("export", "Print, as JSON, everything stored about a commenter's comments");
+  auto* erase_cmd = comments_cmd->add_subcommand("erase", "Delete every comment from a commenter (logged)");
+  for (auto* cmd : {export_cmd, erase_cmd}) {
+    cmd->add_option("--data", data_request.data_dir, "Data folder")->required();
+    cmd->add_option("--email", data_request.email, "The commenter's email address")->required();
+  }
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -59,6 +67,10 @@ int main(int argc, char** argv) {
   if (*serve_cmd) return chancery::app::RunServe(serve);
   if (*md_cmd) return chancery::app::RunImportMarkdown(import_md);
   if (*list_cmd) return chancery::app::RunCommentsList(comments_list);
+  if (*export_cmd || *erase_cmd) {
+    data_request.erase = erase_cmd->parsed();
+    return chancery::app::RunCommentsDataRequest(data_request);
+  }
   for (auto* cmd : action_cmds) {
     if (*cmd) {
       comments_action.action = cmd->get_name();

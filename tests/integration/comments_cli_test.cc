@@ -134,5 +134,27 @@ TEST_F(CommentsCli, BadInputIsAClearErrorAndTheRestStillHappens) {
   EXPECT_NE(not_a_number.exit_code, 0);
 }
 
+TEST_F(CommentsCli, ExportAndEraseServeACommentersDataRequest) {
+  auto exported = RunChancery({"comments", "export", "--data", data_, "--email", "ONE@example.org"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  boost::system::error_code ec;
+  auto v = boost::json::parse(exported.out, ec);
+  ASSERT_FALSE(ec) << exported.out;
+  const auto& comments = v.as_object().at("comments").as_array();
+  ASSERT_EQ(comments.size(), 1u);
+  EXPECT_EQ(comments[0].as_object().at("body").as_string(), "A first thought.");
+  EXPECT_EQ(comments[0].as_object().at("ip").as_string(), "127.0.0.1");
+
+  auto erased = RunChancery({"comments", "erase", "--data", data_, "--email", "one@example.org"});
+  ASSERT_EQ(erased.exit_code, 0) << erased.err;
+  EXPECT_NE(erased.out.find("erased 1 comment from"), std::string::npos) << erased.out;
+  auto all = ListJson();
+  ASSERT_EQ(all.size(), 1u);  // the other reader's reply survives
+  EXPECT_EQ(all[0].as_object().at("author").as_string(), "Reader Two");
+  auto again = RunChancery({"comments", "export", "--data", data_, "--email", "one@example.org"});
+  EXPECT_NE(again.out.find("\"comments\":[]"), std::string::npos) << again.out;
+  EXPECT_NE(RunChancery({"comments", "erase", "--data", data_, "--email", "nobody"}).exit_code, 0);
+}
+
 }  // namespace
 }  // namespace chancery::testing
