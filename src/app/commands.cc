@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "app/cli_common.h"
 #include "app/config.h"
 #include "app/demo.h"
 #include "base/embedded.h"
@@ -28,16 +29,6 @@ namespace fs = std::filesystem;
 
 namespace chancery::app {
 namespace {
-
-int Fail(const std::string& message) {
-  std::cerr << "chancery: " << message << "\n";
-  return 1;
-}
-
-int64_t Now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Writes `text` to `path` through a temporary file and a rename, so a crash
 // never leaves half a file.

@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "app/cli_common.h"
 #include "app/commands.h"
 #include "app/config.h"
 #include "store/store.h"
@@ -16,16 +17,6 @@ namespace chancery::app {
 namespace {
 
 constexpr std::string_view kActor = "chancery-cli";
-
-int Fail(const std::string& message) {
-  std::cerr << "chancery: " << message << "\n";
-  return 1;
-}
-
-int64_t Now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Result<std::unique_ptr<store::Store>> OpenSite(const std::string& data_dir) {
   auto config = LoadConfig(data_dir, "", ProcessEnvironment());

@@ -10,26 +10,10 @@ namespace {
 
 using internal::DecodeUtf8;
 using internal::kInvalidCodePoint;
+using ::chancery::AppendHtmlEscaped;
+using ::chancery::AppendUtf8;
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-void AppendUtf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // `text` made displayable: well-formed UTF-8, "\n" line ends, no bidi
 // controls, and no control characters but "\n" and (when `keep_lines`) "\t".
@@ -53,30 +37,6 @@ std::string Clean(std::string_view text, bool keep_lines) {
   return out;
 }
 
-// Escapes for text and for double- or single-quoted attribute values alike.
-void AppendEscaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
 
 char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -153,11 +113,11 @@ bool IsWholeUrl(std::string_view url) {
 
 void AppendLink(std::string& out, std::string_view url, std::string_view label) {
   out += "<a href=\"";
-  AppendEscaped(out, url);
+  AppendHtmlEscaped(out, url);
   out += "\" rel=\"";
   out += kUserLinkRel;
   out += "\">";
-  AppendEscaped(out, label);
+  AppendHtmlEscaped(out, label);
   out += "</a>";
 }
 
@@ -171,13 +131,13 @@ void AppendLine(std::string& out, std::string_view line) {
       ++i;
       continue;
     }
-    AppendEscaped(out, line.substr(plain_from, i - plain_from));
+    AppendHtmlEscaped(out, line.substr(plain_from, i - plain_from));
     const std::string_view url = line.substr(i, length);
     AppendLink(out, url, url);
     i += length;
     plain_from = i;
   }
-  AppendEscaped(out, line.substr(plain_from));
+  AppendHtmlEscaped(out, line.substr(plain_from));
 }
 
 bool IsBlankLine(std::string_view line) { return line.find_first_not_of(" \t") == std::string_view::npos; }
@@ -217,7 +177,7 @@ std::string AuthorLinkHtml(std::string_view name, std::string_view url) {
   // Only a whole http(s) URL becomes a link: anything else ("javascript:...",
   // an address with spaces) shows the name alone.
   if (!IsWholeUrl(clean_url)) {
-    AppendEscaped(out, clean_name);
+    AppendHtmlEscaped(out, clean_name);
     return out;
   }
   AppendLink(out, clean_url, clean_name);

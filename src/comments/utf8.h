@@ -7,19 +7,14 @@
 #include <string>
 #include <string_view>
 
+#include "base/text.h"
+
 namespace chancery::comments::internal {
 
-// Returned by DecodeUtf8 for a malformed sequence.
-inline constexpr char32_t kInvalidCodePoint = 0xFFFFFFFF;
-
-// Decodes the code point starting at `pos` and advances `pos` past it. Rejects
-// overlong forms, surrogates and values above U+10FFFF. On a malformed
-// sequence returns kInvalidCodePoint and advances by one byte, so a caller can
-// resynchronise. REQUIRES: pos < text.size().
-char32_t DecodeUtf8(std::string_view text, std::size_t& pos);
-
-// True when every byte of `text` belongs to a well-formed UTF-8 sequence.
-bool IsValidUtf8(std::string_view text);
+// The decoder lives in base; these names keep the module's call sites short.
+using ::chancery::DecodeUtf8;
+using ::chancery::IsValidUtf8;
+using ::chancery::kInvalidCodePoint;
 
 // The number of code points in `text` (a malformed byte counts as one).
 std::size_t CountCodePoints(std::string_view text);

@@ -5,6 +5,8 @@
 // browser will see is what gets checked.
 #include "content/sanitizer.h"
 
+#include "base/text.h"
+
 #include <gumbo.h>
 
 #include <algorithm>
@@ -132,29 +134,6 @@ void AppendEscapedText(std::string& out, std::string_view text) {
   }
 }
 
-void AppendEscapedAttribute(std::string& out, std::string_view value) {
-  for (char c : value) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
 
 std::string ToLowerAscii(std::string_view text) {
   std::string out(text);
@@ -495,7 +474,7 @@ class Writer {
     out += gumbo_normalized_tagname(element.tag);
     if (heading) {
       out += " id=\"";
-      AppendEscapedAttribute(out, AssignHeadingId(node));
+      AppendHtmlEscaped(out, AssignHeadingId(node));
       out += '"';
     }
     if (element.tag == GUMBO_TAG_INPUT) out += " type=\"checkbox\" disabled";
@@ -504,7 +483,7 @@ class Writer {
       out += name;
       if (value.empty() && IsBooleanAttribute(name)) continue;
       out += "=\"";
-      AppendEscapedAttribute(out, value);
+      AppendHtmlEscaped(out, value);
       out += '"';
     }
     out += '>';

@@ -1,0 +1,23 @@
+// chancery/app internal: small helpers every command shares.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <iostream>
+#include <string>
+
+namespace chancery::app {
+
+// Prints "chancery: <message>" on stderr and returns the failing exit code.
+inline int Fail(const std::string& message) {
+  std::cerr << "chancery: " << message << "\n";
+  return 1;
+}
+
+// The wall clock in Unix seconds.
+inline int64_t Now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace chancery::app
