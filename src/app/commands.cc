@@ -7,10 +7,13 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
+#include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -149,6 +152,64 @@ void ApplyStoredSiteSettings(store::Store& store, SiteConfig& site, const SiteCo
   apply("description", site.description, defaults.description);
 }
 
+comments::PipelineSettings PipelineSettingsFrom(const CommentsConfig& c) {
+  comments::PipelineSettings p;
+  auto& m = p.moderation;
+  m.mode = c.moderation == "hold_all"      ? comments::ModerationSettings::Mode::kHoldAll
+           : c.moderation == "approve_all" ? comments::ModerationSettings::Mode::kApproveAll
+                                           : comments::ModerationSettings::Mode::kDefault;
+  m.hold_links_at = c.hold_links_at;
+  m.require_prior_approval = c.require_prior_approval;
+  m.moderation_list = c.moderation_list;
+  m.disallowed_list = c.disallowed_list;
+  m.min_seconds_to_submit = c.min_seconds_to_submit;
+  m.max_form_age_seconds = c.max_form_age_seconds;
+  p.rate_limit_per_minute = c.rate_limit_per_minute;
+  p.thread_depth = c.thread_depth;
+  p.newest_first = c.newest_first;
+  p.close_after_days = c.close_after_days;
+  p.edit_minutes = c.edit_minutes;
+  return p;
+}
+
+// Erases commenters' IP addresses older than the retention period: once at
+// start and then hourly, on its own thread, until destroyed.
+class IpEraser {
+ public:
+  IpEraser(store::Store& store, int retention_days)
+      : store_(store), retention_seconds_(int64_t{retention_days} * 86400), thread_([this] { Loop(); }) {}
+  ~IpEraser() {
+    {
+      std::lock_guard lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  void Loop() {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      lock.unlock();
+      auto erased = store_.EraseIpsOlderThan(Now() - retention_seconds_);
+      if (!erased.ok())
+        spdlog::error("erasing old commenter IP addresses: {}", erased.status().ToString());
+      else if (*erased > 0)
+        spdlog::info("erased the IP addresses of {} comments older than the retention period", *erased);
+      lock.lock();
+      cv_.wait_for(lock, std::chrono::hours(1), [this] { return stop_; });
+    }
+  }
+
+  store::Store& store_;
+  const int64_t retention_seconds_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 }  // namespace
 
 int RunInit(const InitOptions& options) {
@@ -243,7 +304,10 @@ int RunServe(const ServeOptions& options) {
   site_options.base_url = config->site.base_url;
   site_options.language = config->site.language;
   site_options.per_page = config->site.per_page;
+  site_options.comments = PipelineSettingsFrom(config->comments);
   site::Site site(**store, *theme, site_options);
+  // Commenters' IP addresses are kept only as long as the settings say.
+  IpEraser ip_eraser(**store, config->comments.ip_retention_days);
 
   http::Router router;
   site.RegisterRoutes(router);

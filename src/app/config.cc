@@ -1,5 +1,6 @@
 #include "app/config.h"
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <toml.hpp>
@@ -14,11 +15,12 @@ namespace {
 struct Setting {
   std::string section;
   std::string key;
-  enum class Kind { kString, kInt, kBool } kind;
+  enum class Kind { kString, kInt, kBool, kList } kind;
   std::string* s = nullptr;
   int64_t* i64 = nullptr;
   int* i32 = nullptr;
   bool* b = nullptr;
+  std::vector<std::string>* list = nullptr;
 };
 
 std::vector<Setting> SettingsOf(Config& c) {
@@ -41,6 +43,19 @@ std::vector<Setting> SettingsOf(Config& c) {
       {"database", "url", K::kString, &c.database.url},
       {"database", "busy_timeout_ms", K::kInt, nullptr, nullptr, &c.database.busy_timeout_ms},
       {"theme", "dir", K::kString, &c.theme.dir},
+      {"comments", "moderation", K::kString, &c.comments.moderation},
+      {"comments", "hold_links_at", K::kInt, nullptr, nullptr, &c.comments.hold_links_at},
+      {"comments", "require_prior_approval", K::kBool, nullptr, nullptr, nullptr, &c.comments.require_prior_approval},
+      {"comments", "moderation_list", K::kList, nullptr, nullptr, nullptr, nullptr, &c.comments.moderation_list},
+      {"comments", "disallowed_list", K::kList, nullptr, nullptr, nullptr, nullptr, &c.comments.disallowed_list},
+      {"comments", "rate_limit_per_minute", K::kInt, nullptr, nullptr, &c.comments.rate_limit_per_minute},
+      {"comments", "min_seconds_to_submit", K::kInt, nullptr, nullptr, &c.comments.min_seconds_to_submit},
+      {"comments", "max_form_age_seconds", K::kInt, nullptr, nullptr, &c.comments.max_form_age_seconds},
+      {"comments", "thread_depth", K::kInt, nullptr, nullptr, &c.comments.thread_depth},
+      {"comments", "newest_first", K::kBool, nullptr, nullptr, nullptr, &c.comments.newest_first},
+      {"comments", "close_after_days", K::kInt, nullptr, nullptr, &c.comments.close_after_days},
+      {"comments", "edit_minutes", K::kInt, nullptr, nullptr, &c.comments.edit_minutes},
+      {"comments", "ip_retention_days", K::kInt, nullptr, nullptr, &c.comments.ip_retention_days},
   };
 }
 
@@ -71,6 +86,24 @@ Status ApplyText(const Setting& s, const std::string& text, std::string_view whe
       if (text == "true" || text == "1" || text == "yes" || text == "on") { *s.b = true; return Status::Ok(); }
       if (text == "false" || text == "0" || text == "no" || text == "off") { *s.b = false; return Status::Ok(); }
       return Status::InvalidArgument(fmt::format("{}: {}.{} must be true or false, got '{}'", where, s.section, s.key, text));
+    case Setting::Kind::kList: {
+      // One entry per line (an environment variable can hold newlines), or
+      // entries separated by commas when there is no newline.
+      s.list->clear();
+      const char sep = text.find('\n') != std::string::npos ? '\n' : ',';
+      size_t start = 0;
+      while (start <= text.size()) {
+        size_t end = text.find(sep, start);
+        if (end == std::string::npos) end = text.size();
+        std::string entry = text.substr(start, end - start);
+        while (!entry.empty() && std::isspace(static_cast<unsigned char>(entry.back()))) entry.pop_back();
+        size_t lead = 0;
+        while (lead < entry.size() && std::isspace(static_cast<unsigned char>(entry[lead]))) ++lead;
+        if (lead < entry.size()) s.list->push_back(entry.substr(lead));
+        start = end + 1;
+      }
+      return Status::Ok();
+    }
   }
   return Status::Internal("unreachable");
 }
@@ -87,6 +120,15 @@ Status ApplyToml(const Setting& s, const toml::value& v, std::string_view where)
     case Setting::Kind::kBool:
       if (!v.is_boolean()) return Status::InvalidArgument(fmt::format("{}: {}.{} must be true or false", where, s.section, s.key));
       *s.b = v.as_boolean();
+      return Status::Ok();
+    case Setting::Kind::kList:
+      if (!v.is_array()) return Status::InvalidArgument(fmt::format("{}: {}.{} must be an array of strings", where, s.section, s.key));
+      s.list->clear();
+      for (const auto& item : v.as_array()) {
+        if (!item.is_string())
+          return Status::InvalidArgument(fmt::format("{}: {}.{} must be an array of strings", where, s.section, s.key));
+        if (!item.as_string().str.empty()) s.list->push_back(item.as_string().str);
+      }
       return Status::Ok();
   }
   return Status::Internal("unreachable");
@@ -114,7 +156,7 @@ Status ApplyFile(const std::string& path, std::vector<Setting>& settings) {
         // long as this binary does not know them at all.
         bool known_section = false;
         for (const auto& s : settings) known_section |= s.section == section;
-        if (!known_section && section != "comments" && section != "media" && section != "insight" &&
+        if (!known_section && section != "media" && section != "insight" &&
             section != "cache")
           return Status::InvalidArgument(fmt::format("{}: unknown section [{}]", path, section));
         if (known_section)
@@ -194,6 +236,16 @@ Result<Config> LoadConfig(const std::string& data_dir, const std::string& config
   while (!config.site.base_url.empty() && config.site.base_url.back() == '/') config.site.base_url.pop_back();
   if (config.site.base_url.rfind("http://", 0) != 0 && config.site.base_url.rfind("https://", 0) != 0)
     return Status::InvalidArgument("site.base_url must start with http:// or https://");
+  const auto& cm = config.comments;
+  if (cm.moderation != "default" && cm.moderation != "hold_all" && cm.moderation != "approve_all")
+    return Status::InvalidArgument(fmt::format(
+        "comments.moderation must be default, hold_all or approve_all, got '{}'", cm.moderation));
+  if (cm.thread_depth < 1 || cm.thread_depth > 10)
+    return Status::InvalidArgument("comments.thread_depth must be between 1 and 10");
+  if (cm.max_form_age_seconds < 60)
+    return Status::InvalidArgument("comments.max_form_age_seconds must be at least 60");
+  if (cm.ip_retention_days < 1)
+    return Status::InvalidArgument("comments.ip_retention_days must be at least 1");
   auto listen = ParseListen(config.server.listen);
   if (!listen.ok()) return listen.status();
   return config;
@@ -252,6 +304,35 @@ busy_timeout_ms = 5000
 [theme]
 # A folder with templates/ and static/ overriding the built-in theme.
 dir = ""
+
+[comments]
+# default: the rules below decide; hold_all: every comment waits for a
+# moderator; approve_all: every comment that is not spam is published.
+moderation = "default"
+# Hold a comment with this many links or more (0 turns the rule off).
+hold_links_at = 2
+# Hold a comment unless its email already has an approved comment.
+require_prior_approval = true
+# Words, names, emails, IP addresses or URL fragments: a comment containing
+# one is held (moderation_list) or marked as spam (disallowed_list).
+moderation_list = []
+disallowed_list = []
+# Accepted comments per IP address per minute (429 beyond); 0 turns it off.
+rate_limit_per_minute = 5
+# A form posted sooner than this after it was served, or later than
+# max_form_age_seconds, is held as likely spam.
+min_seconds_to_submit = 3
+max_form_age_seconds = 86400
+# Reply nesting shown; deeper replies attach at the last level.
+thread_depth = 5
+# Show the newest top-level comments first.
+newest_first = false
+# Close comments on articles published this many days ago (0: never).
+close_after_days = 0
+# How long a poster may edit or delete their own comment.
+edit_minutes = 15
+# Commenters' IP addresses are erased after this many days.
+ip_retention_days = 30
 )",
       TomlString(site.title), TomlString(site.tagline), TomlString(site.description),
       TomlString(site.base_url), site.per_page);

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/status.h"
 
@@ -44,12 +45,31 @@ struct ThemeConfig {
   std::string dir = "";  // a theme folder overriding the built-in theme; empty for built-in
 };
 
+// Reader comments: the moderation policy and the spam defences. The
+// defaults are WordPress's discussion defaults where it has one.
+struct CommentsConfig {
+  std::string moderation = "default";  // default | hold_all | approve_all
+  int hold_links_at = 2;               // hold with this many links or more; 0 off
+  bool require_prior_approval = true;  // hold a first comment from an email
+  std::vector<std::string> moderation_list;  // words, names, emails, IPs, URL parts → hold
+  std::vector<std::string> disallowed_list;  // the same → spam
+  int rate_limit_per_minute = 5;       // accepted comments per IP per minute; 0 off
+  int min_seconds_to_submit = 3;       // a form posted sooner is held as likely spam
+  int max_form_age_seconds = 86400;    // a form older than this is held
+  int thread_depth = 5;                // nesting levels shown; deeper replies attach at the last
+  bool newest_first = false;           // order of top-level comments
+  int close_after_days = 0;            // close comments on articles older than this; 0 never
+  int edit_minutes = 15;               // a poster may edit or delete their comment this long
+  int ip_retention_days = 30;          // commenters' IP addresses are erased after this
+};
+
 struct Config {
   std::string data_dir;  // the --data folder
   SiteConfig site;
   ServerConfig server;
   DatabaseConfig database;
   ThemeConfig theme;
+  CommentsConfig comments;
 
   // The store URL this configuration selects.
   std::string StoreUrl() const;

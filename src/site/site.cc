@@ -4,11 +4,17 @@
 
 #include <boost/json.hpp>
 #include <algorithm>
+#include <cctype>
+#include <charconv>
 #include <chrono>
+#include <variant>
 #include <fmt/format.h>
 
+#include "base/text.h"
+#include "comments/render.h"
 #include "content/content.h"
 #include "http/static.h"
+#include "site/discussion.h"
 #include "site/views.h"
 #include "store/store.h"
 #include "theme/theme.h"
@@ -26,11 +32,44 @@ Clock SystemClock() {
   };
 }
 
+namespace {
+
+// The site's signing key for comment tokens and cookies, kept in the
+// settings so every process and restart shares it.
+comments::Key LoadOrCreateKey(store::Store& store) {
+  constexpr std::string_view kKeySetting = "comments.key";
+  auto stored = store.GetSetting(kKeySetting);
+  if (stored.ok() && stored.value()) {
+    if (auto key = comments::KeyFromHex(*stored.value())) return *key;
+    spdlog::warn("the stored comments.key is malformed; making a new one (open comment forms will be held)");
+  }
+  comments::Key key = comments::GenerateKey();
+  Status s = store.PutSetting(kKeySetting, comments::KeyToHex(key));
+  if (!s.ok()) spdlog::error("saving comments.key: {}", s.ToString());
+  // Another process may have saved its key first: use whichever is stored.
+  auto again = store.GetSetting(kKeySetting);
+  if (again.ok() && again.value())
+    if (auto k = comments::KeyFromHex(*again.value())) return *k;
+  return key;
+}
+
+}  // namespace
+
 struct Site::Impl {
+  Impl(store::Store& s, std::shared_ptr<const theme::Theme> t, SiteOptions o, Clock c)
+      : store(s),
+        theme(std::move(t)),
+        options(std::move(o)),
+        clock(std::move(c)),
+        pipeline(store, LoadOrCreateKey(store), options.comments),
+        discussion(store, pipeline, options.base_url) {}
+
   store::Store& store;
   std::shared_ptr<const theme::Theme> theme;
   SiteOptions options;
   Clock clock;
+  comments::Pipeline pipeline;
+  Discussion discussion;
 
   json::object SiteView() const {
     return json::object{{"title", options.title},
@@ -107,11 +146,17 @@ struct Site::Impl {
     }
     const auto& list = result.value();
     if (page > 1 && list.items.empty()) return std::nullopt;  // past the end
+    std::vector<int64_t> ids;
+    for (const auto& a : list.items) ids.push_back(a.id);
+    auto counts = store.CountApprovedCommentsFor(ids);
     json::array cards;
     for (const auto& a : list.items) {
       auto card = CardView(a);
-      auto count = store.CountApprovedComments(a.id);
-      card["comment_count"] = count.ok() ? count.value() : 0;
+      int64_t count = 0;
+      if (counts.ok())
+        if (auto it = counts->find(a.id); it != counts->end()) count = it->second;
+      card["comment_count"] = count;
+      card["comment_label"] = CommentLabel(count);
       cards.push_back(std::move(card));
     }
     const int64_t pages = (list.total + options.per_page - 1) / options.per_page;
@@ -150,8 +195,14 @@ struct Site::Impl {
     auto found = store.FindVisibleArticle(request.Param("slug"), clock());
     if (!found.ok()) return ServerError(found.status(), "finding article");
     if (!found.value()) return NotFound(request);
-    const store::Article& a = *found.value();
+    return ArticlePage(*found.value(), request, nullptr, 200);
+  }
 
+  // The article page; after a post that was not taken, `state` refills the
+  // form and `status` says why (422, 429, 409, 403).
+  Response ArticlePage(const store::Article& a, const Request& request, const FormState* state, int status,
+                       const std::string& unsent = "") {
+    const int64_t now = clock();
     json::object article = CardView(a);
     article["html"] = a.body_html;
     article["authors"] = BylineView(a.authors);
@@ -169,11 +220,12 @@ struct Site::Impl {
       article["toc"] = std::move(items);
       article["has_toc"] = true;
     }
-    auto count = store.CountApprovedComments(a.id);
-    article["comment_count"] = count.ok() ? count.value() : 0;
+    json::object discussion_view = discussion.View(a, request, state, now, unsent);
+    article["comment_count"] = discussion_view["count"];
+    article["comment_label"] = CommentLabel(discussion_view["count"].as_int64());
 
-    json::object view{{"article", std::move(article)}};
-    auto adjacent = store.AdjacentArticles(a, clock());
+    json::object view{{"article", std::move(article)}, {"comments", std::move(discussion_view)}};
+    auto adjacent = store.AdjacentArticles(a, now);
     if (adjacent.ok()) {
       if (adjacent->previous) view["previous"] = CardView(*adjacent->previous);
       if (adjacent->next) view["next"] = CardView(*adjacent->next);
@@ -182,11 +234,273 @@ struct Site::Impl {
                       {"description", a.dek.empty() ? a.excerpt : a.dek},
                       {"canonical", options.base_url + "/articles/" + a.slug},
                       {"type", "article"},
+                      {"comments_feed", "/articles/" + a.slug + "/comments.xml"},
                       {"published_iso", IsoDateTime(a.published_at)}};
     if (!a.image.url.empty()) page["image"] = AbsoluteUrl(a.image.url);
+    // A page after a rejected post, or one with a reply target, is not
+    // the canonical page and should not be indexed.
+    if (state != nullptr || request.QueryParam("replyto")) page["noindex"] = true;
     view["page"] = std::move(page);
-    return Render(200, "article", std::move(view));
+    Response r = Render(status, "article", std::move(view));
+    // A commenter's page shows their held comments and their details.
+    if (discussion.IsPersonal(request) || state != nullptr) r.headers.Set("Cache-Control", "private, no-store");
+    return r;
   }
+
+  static std::string CommentLabel(int64_t n) {
+    if (n == 0) return "No comments";
+    return n == 1 ? std::string("1 comment") : fmt::format("{} comments", n);
+  }
+
+  // ---- Comments ----------------------------------------------------------
+
+  // The visible article a comment URL names, or the response to send instead.
+  std::variant<store::Article, Response> ArticleFor(const Request& request) {
+    auto found = store.FindVisibleArticle(request.Param("slug"), clock());
+    if (!found.ok()) return ServerError(found.status(), "finding article");
+    if (!found.value()) return NotFound(request);
+    return std::move(*found.value());
+  }
+
+  static bool IsFormPost(const Request& request) {
+    auto type = request.headers.Get("Content-Type");
+    if (!type) return false;
+    std::string lower(type->substr(0, type->find(';')));
+    for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    while (!lower.empty() && lower.back() == ' ') lower.pop_back();
+    return lower == "application/x-www-form-urlencoded";
+  }
+
+  Response MessagePage(int status, std::string title, std::string message, std::string back_url) {
+    json::object view{{"page", json::object{{"title", title}, {"noindex", true}}},
+                      {"message", json::object{{"title", std::move(title)},
+                                               {"text", std::move(message)},
+                                               {"back_url", std::move(back_url)}}}};
+    Response r = Render(status, "message", std::move(view));
+    r.headers.Set("Cache-Control", "no-store");
+    return r;
+  }
+
+  Response PostComment(const Request& request) {
+    auto found = ArticleFor(request);
+    if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
+    const store::Article& article = std::get<store::Article>(found);
+    const std::string article_url = "/articles/" + article.slug;
+    if (!IsFormPost(request))
+      return MessagePage(415, "Comment not posted",
+                         "The comment form must be sent as an ordinary web form "
+                         "(application/x-www-form-urlencoded).",
+                         article_url + "#respond");
+
+    const auto fields = http::ParseForm(request.body);
+    FormState state;
+    state.form = comments::ParseCommentForm(fields);
+    for (const auto& [name, value] : fields) state.consent |= name == kConsentField && !value.empty();
+
+    comments::Poster poster;
+    poster.ip = request.remote_address;
+    poster.user_agent = std::string(request.headers.Get("User-Agent").value_or(""));
+    poster.own_comment_ids = discussion.OwnIds(request);
+    const int64_t now = clock();
+    auto result = pipeline.Submit(article, state.form, poster, now);
+    if (!result.ok()) return ServerError(result.status(), "storing a comment");
+    state.form = result->form;
+
+    switch (result->outcome) {
+      case comments::Outcome::kAccepted: {
+        const auto& c = result->comment;
+        spdlog::info("comment {} on {}: {}", c.id, article.slug, c.status_reason);
+        Response r(303, "text/html; charset=utf-8", "");
+        const std::string location = fmt::format("{}#comment-{}", article_url, c.id);
+        r.headers.Set("Location", location);
+        r.headers.Set("Cache-Control", "no-store");
+        std::string body = "<!doctype html><title>Comment posted</title><p>Your comment was posted: <a href=\"";
+        AppendHtmlEscaped(body, location);
+        body += "\">back to the article</a>.</p>\n";
+        r.SetBody(std::move(body));
+        auto own = poster.own_comment_ids;
+        own.push_back(c.id);
+        r.headers.Add("Set-Cookie", discussion.OwnCookieHeader(own));
+        if (state.consent)
+          r.headers.Add("Set-Cookie", discussion.CommenterCookieHeader({state.form.author, state.form.email, state.form.url}));
+        else if (request.Cookie(kCommenterCookie))
+          r.headers.Add("Set-Cookie", discussion.ClearCommenterCookieHeader());
+        return r;
+      }
+      case comments::Outcome::kInvalid:
+        state.errors = result->errors;
+        return ArticlePage(article, request, &state, 422);
+      case comments::Outcome::kClosed:
+        return ArticlePage(article, request, &state, 403, state.form.comment);
+      case comments::Outcome::kRateLimited: {
+        state.notice = fmt::format(
+            "You have posted {} in the last minute, the most this site takes. Please wait a minute and send "
+            "it again: your comment is still in the form below.",
+            pipeline.settings().rate_limit_per_minute == 1
+                ? std::string("a comment")
+                : fmt::format("{} comments", pipeline.settings().rate_limit_per_minute));
+        Response r = ArticlePage(article, request, &state, 429);
+        r.headers.Set("Retry-After", "60");
+        return r;
+      }
+      case comments::Outcome::kDuplicate:
+        state.notice =
+            "You have already posted this comment. It is shown on this page, or is awaiting moderation if it "
+            "is not shown yet.";
+        return ArticlePage(article, request, &state, 409);
+    }
+    return ServerError(Status::Internal("unknown outcome"), "posting a comment");
+  }
+
+  // The poster's own comment named by the URL, when they may still change it.
+  std::variant<std::pair<store::Article, store::Comment>, Response> OwnComment(const Request& request) {
+    auto found = ArticleFor(request);
+    if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
+    store::Article article = std::move(std::get<store::Article>(found));
+    int64_t id = 0;
+    const std::string_view id_text = request.Param("id");
+    auto [end, ec] = std::from_chars(id_text.data(), id_text.data() + id_text.size(), id);
+    if (ec != std::errc() || end != id_text.data() + id_text.size()) return NotFound(request);
+    auto comment = store.FindComment(id);
+    if (!comment.ok()) return ServerError(comment.status(), "finding comment");
+    if (!comment.value() || comment.value()->article_id != article.id) return NotFound(request);
+    const std::string back = fmt::format("/articles/{}#comment-{}", article.slug, id);
+    if (!pipeline.CanModify(*comment.value(), discussion.OwnIds(request), clock()))
+      return MessagePage(403, "This comment can no longer be changed",
+                         fmt::format("A comment can be edited or deleted from the browser that posted it, for {} "
+                                     "minutes after it was posted.",
+                                     pipeline.settings().edit_minutes),
+                         back);
+    return std::make_pair(std::move(article), std::move(*comment.value()));
+  }
+
+  Response EditPage(const store::Article& article, const store::Comment& c, const std::string& text,
+                    const comments::FieldErrors* errors, int status) {
+    const int64_t minutes_left = (pipeline.EditSecondsLeft(c, clock()) + 59) / 60;
+    json::object edit{{"id", c.id},
+                      {"action", fmt::format("/articles/{}/comments/{}/edit", article.slug, c.id)},
+                      {"delete_url", fmt::format("/articles/{}/comments/{}/delete", article.slug, c.id)},
+                      {"cancel_url", fmt::format("/articles/{}#comment-{}", article.slug, c.id)},
+                      {"article_title", article.title},
+                      {"text", text},
+                      {"modify_token", pipeline.ModifyToken(c.id)},
+                      {"minutes_left", minutes_left == 1 ? std::string("1 minute") : fmt::format("{} minutes", minutes_left)}};
+    if (errors != nullptr && errors->by_field.count("comment")) edit["error"] = errors->by_field.at("comment");
+    json::object view{{"page", json::object{{"title", "Edit your comment"}, {"noindex", true}}},
+                      {"edit", std::move(edit)}};
+    Response r = Render(status, "comment-edit", std::move(view));
+    r.headers.Set("Cache-Control", "private, no-store");
+    return r;
+  }
+
+  Response EditCommentForm(const Request& request) {
+    auto own = OwnComment(request);
+    if (auto* r = std::get_if<Response>(&own)) return std::move(*r);
+    auto& [article, comment] = std::get<0>(own);
+    return EditPage(article, comment, comment.body, nullptr, 200);
+  }
+
+  Response ModifyRefused(const store::Article& article, int64_t id) {
+    return MessagePage(403, "Comment not changed",
+                       "This form did not come from this comment's page. Open the article again and use its "
+                       "Edit or Delete link.",
+                       fmt::format("/articles/{}#comment-{}", article.slug, id));
+  }
+
+  static std::string FieldValue(const std::vector<std::pair<std::string, std::string>>& fields,
+                                std::string_view name) {
+    for (const auto& [n, v] : fields)
+      if (n == name) return v;
+    return "";
+  }
+
+  Response EditComment(const Request& request) {
+    auto own = OwnComment(request);
+    if (auto* r = std::get_if<Response>(&own)) return std::move(*r);
+    auto& [article, comment] = std::get<0>(own);
+    const auto fields = http::ParseForm(request.body);
+    if (!IsFormPost(request) || !pipeline.CheckModifyToken(comment.id, FieldValue(fields, "modify_token")))
+      return ModifyRefused(article, comment.id);
+    const std::string text = FieldValue(fields, comments::kFieldComment);
+    auto result = pipeline.Edit(comment, text, clock());
+    if (!result.ok()) return ServerError(result.status(), "editing a comment");
+    if (result->outcome == comments::Outcome::kInvalid) return EditPage(article, comment, text, &result->errors, 422);
+    Response r(303, "text/plain; charset=utf-8", "Your comment was saved.\n");
+    r.headers.Set("Location", fmt::format("/articles/{}#comment-{}", article.slug, comment.id));
+    r.headers.Set("Cache-Control", "no-store");
+    return r;
+  }
+
+  Response DeleteComment(const Request& request) {
+    auto own = OwnComment(request);
+    if (auto* r = std::get_if<Response>(&own)) return std::move(*r);
+    auto& [article, comment] = std::get<0>(own);
+    const auto fields = http::ParseForm(request.body);
+    if (!IsFormPost(request) || !pipeline.CheckModifyToken(comment.id, FieldValue(fields, "modify_token")))
+      return ModifyRefused(article, comment.id);
+    Status s = pipeline.Delete(comment, clock());
+    if (!s.ok()) return ServerError(s, "deleting a comment");
+    Response r(303, "text/plain; charset=utf-8", "Your comment was deleted.\n");
+    r.headers.Set("Location", fmt::format("/articles/{}#comments", article.slug));
+    r.headers.Set("Cache-Control", "no-store");
+    return r;
+  }
+
+  // Approved comments, newest first, as an Atom feed; `article` null for
+  // the whole site.
+  Response CommentFeed(const store::Article* article) {
+    store::CommentQuery q;
+    q.article_id = article != nullptr ? article->id : 0;
+    q.status = store::CommentStatus::kApproved;
+    q.newest_first = true;
+    q.limit = options.comment_feed_items;
+    auto list = store.ListComments(q);
+    if (!list.ok()) return ServerError(list.status(), "comment feed");
+    const int64_t now = clock();
+    json::array entries;
+    int64_t newest = article != nullptr ? article->published_at : 0;
+    for (const auto& c : *list) {
+      // Comments on articles readers cannot see (unpublished since) stay out.
+      std::string title;
+      if (article != nullptr) {
+        title = article->title;
+      } else {
+        auto a = store.FindVisibleArticle(c.article_slug, now);
+        if (!a.ok() || !a.value()) continue;
+        title = a.value()->title;
+      }
+      const int64_t updated = std::max(c.created_at, c.updated_at);
+      newest = std::max(newest, updated);
+      const std::string url = fmt::format("{}/articles/{}#comment-{}", options.base_url, c.article_slug, c.id);
+      entries.push_back(json::object{{"id", url},
+                                     {"url", url},
+                                     {"title", fmt::format("{} on {}", c.author_name, title)},
+                                     {"author", c.author_name},
+                                     {"author_url", c.author_url},
+                                     {"html", comments::RenderCommentHtml(c.body)},
+                                     {"published_iso", IsoDateTime(c.created_at)},
+                                     {"updated_iso", IsoDateTime(updated)}});
+    }
+    json::object view{{"entries", std::move(entries)}, {"updated_iso", IsoDateTime(newest)}};
+    if (article != nullptr) {
+      view["feed_title"] = fmt::format("Comments on {}", article->title);
+      view["feed_url"] = fmt::format("{}/articles/{}/comments.xml", options.base_url, article->slug);
+      view["alternate_url"] = fmt::format("{}/articles/{}#comments", options.base_url, article->slug);
+    } else {
+      view["feed_title"] = fmt::format("Comments on {}", options.title);
+      view["feed_url"] = options.base_url + "/comments.xml";
+      view["alternate_url"] = options.base_url + "/";
+    }
+    return Xml("feeds/comments", "application/atom+xml; charset=utf-8", std::move(view));
+  }
+
+  Response ArticleCommentsFeed(const Request& request) {
+    auto found = ArticleFor(request);
+    if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
+    return CommentFeed(&std::get<store::Article>(found));
+  }
+
+  Response CommentsFeed(const Request&) { return CommentFeed(nullptr); }
 
   std::string AbsoluteUrl(const std::string& url) const {
     if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) return url;
@@ -389,7 +703,7 @@ struct Site::Impl {
 };
 
 Site::Site(store::Store& store, std::shared_ptr<const theme::Theme> theme, SiteOptions options, Clock clock)
-    : impl_(new Impl{store, std::move(theme), std::move(options), std::move(clock)}) {}
+    : impl_(std::make_unique<Impl>(store, std::move(theme), std::move(options), std::move(clock))) {}
 Site::~Site() = default;
 
 http::Response Site::Home(const Request& r) { return impl_->Home(r); }
@@ -405,6 +719,12 @@ http::Response Site::Sitemap(const Request& r) { return impl_->Sitemap(r); }
 http::Response Site::Robots(const Request& r) { return impl_->Robots(r); }
 http::Response Site::Health(const Request& r) { return impl_->Health(r); }
 http::Response Site::NotFound(const Request& r) { return impl_->NotFound(r); }
+http::Response Site::PostComment(const Request& r) { return impl_->PostComment(r); }
+http::Response Site::EditCommentForm(const Request& r) { return impl_->EditCommentForm(r); }
+http::Response Site::EditComment(const Request& r) { return impl_->EditComment(r); }
+http::Response Site::DeleteComment(const Request& r) { return impl_->DeleteComment(r); }
+http::Response Site::ArticleCommentsFeed(const Request& r) { return impl_->ArticleCommentsFeed(r); }
+http::Response Site::CommentsFeed(const Request& r) { return impl_->CommentsFeed(r); }
 
 void Site::RegisterRoutes(http::Router& router) {
   auto bind = [this](http::Response (Site::*fn)(const Request&)) {
@@ -412,6 +732,12 @@ void Site::RegisterRoutes(http::Router& router) {
   };
   router.Get("/", bind(&Site::Home));
   router.Get("/articles/:slug", bind(&Site::Article));
+  router.Post("/articles/:slug/comments", bind(&Site::PostComment));
+  router.Get("/articles/:slug/comments.xml", bind(&Site::ArticleCommentsFeed));
+  router.Get("/articles/:slug/comments/:id/edit", bind(&Site::EditCommentForm));
+  router.Post("/articles/:slug/comments/:id/edit", bind(&Site::EditComment));
+  router.Post("/articles/:slug/comments/:id/delete", bind(&Site::DeleteComment));
+  router.Get("/comments.xml", bind(&Site::CommentsFeed));
   router.Get("/tags/:slug", bind(&Site::TagPage));
   router.Get("/authors/:slug", bind(&Site::AuthorPage));
   router.Get("/media/:name", bind(&Site::Media));

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "comments/pipeline.h"
 #include "http/http.h"
 
 namespace chancery::store {
@@ -32,6 +33,8 @@ struct SiteOptions {
   int per_page = 10;                    // articles per list page
   int toc_min_sections = 3;             // show a table of contents from this many h2s
   int feed_items = 20;                  // entries in /feed.xml, /rss.xml, /feed.json
+  int comment_feed_items = 50;          // entries in the comment feeds
+  comments::PipelineSettings comments;  // moderation, spam defences, threading
 };
 
 // Unix seconds; injected so tests can move time (scheduled articles).
@@ -40,7 +43,9 @@ Clock SystemClock();
 
 class Site {
  public:
-  // `store` must outlive the Site.
+  // `store` must outlive the Site. The key that signs comment form tokens
+  // and cookies is read from the store's settings ("comments.key"), and
+  // made and saved there the first time.
   Site(store::Store& store, std::shared_ptr<const theme::Theme> theme, SiteOptions options,
        Clock clock = SystemClock());
   ~Site();
@@ -63,6 +68,14 @@ class Site {
   http::Response Robots(const http::Request& request);
   http::Response Health(const http::Request& request);
   http::Response NotFound(const http::Request& request);
+
+  // Comments (DESIGN.md: POST /articles/<slug>/comments).
+  http::Response PostComment(const http::Request& request);
+  http::Response EditCommentForm(const http::Request& request);
+  http::Response EditComment(const http::Request& request);
+  http::Response DeleteComment(const http::Request& request);
+  http::Response ArticleCommentsFeed(const http::Request& request);
+  http::Response CommentsFeed(const http::Request& request);
 
  private:
   struct Impl;

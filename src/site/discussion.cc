@@ -1,0 +1,270 @@
+#include "site/discussion.h"
+
+#include <algorithm>
+#include <charconv>
+#include <functional>
+#include <map>
+#include <set>
+
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include "base/text.h"
+#include "comments/render.h"
+#include "site/views.h"
+
+namespace chancery::site {
+namespace json = boost::json;
+
+namespace {
+
+constexpr int kMaxShownComments = 5000;
+constexpr int64_t kOwnCookieSeconds = 30 * 86400;
+constexpr int64_t kCommenterCookieSeconds = 365 * 86400;
+
+std::string PercentEncode(std::string_view in) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char ch : in) {
+    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+        ch == '_' || ch == '.' || ch == '~') {
+      out += static_cast<char>(ch);
+    } else {
+      out += '%';
+      out += kHex[ch >> 4];
+      out += kHex[ch & 15];
+    }
+  }
+  return out;
+}
+
+// The first letter of a name, upper-cased when ASCII, for the avatar.
+std::string Initial(std::string_view name) {
+  size_t pos = 0;
+  while (pos < name.size()) {
+    const size_t start = pos;
+    const char32_t cp = DecodeUtf8(name, pos);
+    if (cp == kInvalidCodePoint || cp < 0x30) continue;
+    if (cp < 0x80) return std::string(1, static_cast<char>(cp >= 'a' && cp <= 'z' ? cp - 32 : cp));
+    // Letters outside ASCII are kept as written; bidi and other format
+    // characters (U+2000–U+206F) are skipped.
+    if (cp >= 0x2000 && cp <= 0x206F) continue;
+    return std::string(name.substr(start, pos - start));
+  }
+  return "?";
+}
+
+std::string Plural(int64_t n, std::string_view one, std::string_view many) {
+  return n == 1 ? fmt::format("1 {}", one) : fmt::format("{} {}", n, many);
+}
+
+}  // namespace
+
+std::string Discussion::CommentDate(int64_t t) {
+  const int64_t seconds_of_day = ((t % 86400) + 86400) % 86400;
+  return fmt::format("{} at {:02}:{:02} UTC", HumanDate(t), seconds_of_day / 3600, seconds_of_day % 3600 / 60);
+}
+
+std::vector<int64_t> Discussion::OwnIds(const http::Request& request) const {
+  auto cookie = request.Cookie(kOwnCookie);
+  if (!cookie) return {};
+  return pipeline_.OwnIds(*cookie);
+}
+
+bool Discussion::IsPersonal(const http::Request& request) const {
+  return request.Cookie(kOwnCookie).has_value() || request.Cookie(kCommenterCookie).has_value();
+}
+
+std::optional<Commenter> Discussion::RememberedCommenter(const http::Request& request) const {
+  auto cookie = request.Cookie(kCommenterCookie);
+  if (!cookie || cookie->size() > 2048) return std::nullopt;
+  auto decoded = http::PercentDecode(*cookie);
+  if (!decoded || !IsValidUtf8(*decoded)) return std::nullopt;
+  Commenter c;
+  const size_t a = decoded->find('\n');
+  const size_t b = a == std::string::npos ? std::string::npos : decoded->find('\n', a + 1);
+  if (b == std::string::npos) return std::nullopt;
+  c.author = decoded->substr(0, a);
+  c.email = decoded->substr(a + 1, b - a - 1);
+  c.url = decoded->substr(b + 1);
+  return c;
+}
+
+std::string Discussion::OwnCookieHeader(const std::vector<int64_t>& ids) const {
+  return fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{}", kOwnCookie, pipeline_.OwnCookieValue(ids),
+                     kOwnCookieSeconds, secure_cookies_ ? "; Secure" : "");
+}
+
+std::string Discussion::CommenterCookieHeader(const Commenter& c) const {
+  return fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{}", kCommenterCookie,
+                     PercentEncode(c.author + "\n" + c.email + "\n" + c.url), kCommenterCookieSeconds,
+                     secure_cookies_ ? "; Secure" : "");
+}
+
+std::string Discussion::ClearCommenterCookieHeader() const {
+  return fmt::format("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}", kCommenterCookie,
+                     secure_cookies_ ? "; Secure" : "");
+}
+
+json::object Discussion::CommentView(const store::Comment& c, const store::Article& article, int depth,
+                                     const std::vector<int64_t>& own, int64_t now) const {
+  const std::string base = "/articles/" + article.slug;
+  const bool pending = c.status != store::CommentStatus::kApproved;
+  const bool can_modify = pipeline_.CanModify(c, own, now);
+  const int64_t minutes_left = (pipeline_.EditSecondsLeft(c, now) + 59) / 60;
+  // Every key the template reads is set on every comment, so a nested
+  // comment never inherits its parent's value through the context stack.
+  return json::object{
+      {"id", c.id},
+      {"depth", depth},
+      {"author_name", c.author_name},
+      {"author_html", comments::AuthorLinkHtml(c.author_name, c.author_url)},
+      {"initial", Initial(c.author_name)},
+      {"avatar", static_cast<int64_t>(std::hash<std::string>{}(c.author_name) % 8)},
+      {"date", CommentDate(c.created_at)},
+      {"date_iso", IsoDateTime(c.created_at)},
+      {"html", comments::RenderCommentHtml(c.body)},
+      {"permalink", fmt::format("{}#comment-{}", base, c.id)},
+      {"reply_url", fmt::format("{}?replyto={}#respond", base, c.id)},
+      {"can_reply", !pending},
+      {"pending", pending},
+      {"edited", c.updated_at > 0},
+      {"can_modify", can_modify},
+      {"edit_url", fmt::format("{}/comments/{}/edit", base, c.id)},
+      {"delete_url", fmt::format("{}/comments/{}/delete", base, c.id)},
+      {"modify_token", can_modify ? pipeline_.ModifyToken(c.id) : std::string()},
+      {"minutes_left", minutes_left},
+      {"minutes_left_label", Plural(minutes_left, "minute", "minutes")},
+      {"in_reply_to", false},
+      {"replies", json::array()},
+      {"has_replies", false},
+  };
+}
+
+json::object Discussion::View(const store::Article& article, const http::Request& request, const FormState* state,
+                              int64_t now, const std::string& unsent) {
+  const auto& settings = pipeline_.settings();
+  const std::vector<int64_t> own = OwnIds(request);
+
+  // Approved comments, oldest first, plus the reader's own that are not.
+  std::vector<store::Comment> shown;
+  store::CommentQuery q;
+  q.article_id = article.id;
+  q.status = store::CommentStatus::kApproved;
+  q.limit = 1000;
+  for (q.offset = 0; q.offset < kMaxShownComments; q.offset += q.limit) {
+    auto page = store_.ListComments(q);
+    if (!page.ok()) break;
+    shown.insert(shown.end(), page->begin(), page->end());
+    if (page->size() < static_cast<size_t>(q.limit)) break;
+  }
+  for (int64_t id : own) {
+    auto c = store_.FindComment(id);
+    if (!c.ok() || !c.value() || c.value()->article_id != article.id) continue;
+    if (c.value()->status == store::CommentStatus::kApproved || c.value()->status == store::CommentStatus::kTrash)
+      continue;
+    shown.push_back(std::move(*c.value()));
+  }
+  std::sort(shown.begin(), shown.end(), [](const store::Comment& a, const store::Comment& b) {
+    return a.created_at != b.created_at ? a.created_at < b.created_at : a.id < b.id;
+  });
+
+  std::map<int64_t, const store::Comment*> by_id;
+  for (const auto& c : shown) by_id[c.id] = &c;
+  std::map<int64_t, std::vector<const store::Comment*>> children;  // parent id → replies, oldest first
+  for (const auto& c : shown) {
+    // A reply whose parent is not shown (held, or removed) stands at the top.
+    const int64_t parent = (c.parent_id > 0 && by_id.count(c.parent_id) && c.parent_id != c.id) ? c.parent_id : 0;
+    children[parent].push_back(&c);
+  }
+
+  const int max_depth = std::max(1, settings.thread_depth);
+  std::set<int64_t> placed;
+  std::function<void(int64_t, int, json::array&)> build = [&](int64_t parent_id, int depth, json::array& out) {
+    auto it = children.find(parent_id);
+    if (it == children.end()) return;
+    for (const store::Comment* c : it->second) {
+      if (!placed.insert(c->id).second) continue;
+      json::object view = CommentView(*c, article, depth, own, now);
+      if (depth >= max_depth && parent_id != 0 && depth > 1) {
+        const store::Comment* p = by_id[parent_id];
+        view["in_reply_to"] =
+            json::object{{"name", p->author_name}, {"permalink", fmt::format("#comment-{}", p->id)}};
+      }
+      if (depth < max_depth) {
+        json::array replies;
+        build(c->id, depth + 1, replies);
+        view["has_replies"] = !replies.empty();
+        view["replies"] = std::move(replies);
+        out.push_back(std::move(view));
+      } else {
+        // The last level: deeper replies follow as siblings, each saying whom
+        // it answers.
+        out.push_back(std::move(view));
+        build(c->id, depth, out);
+      }
+    }
+  };
+  json::array threads;
+  build(0, 1, threads);
+  if (settings.newest_first) std::reverse(threads.begin(), threads.end());
+
+  int64_t approved = 0;
+  for (const auto& c : shown) approved += c.status == store::CommentStatus::kApproved;
+
+  const bool open = pipeline_.CommentsOpen(article, now);
+  json::object view{{"count", approved},
+                    {"count_label", approved == 0 ? std::string("Comments") : Plural(approved, "comment", "comments")},
+                    {"threads", std::move(threads)},
+                    {"has_threads", !shown.empty()},
+                    {"open", open},
+                    {"feed_url", "/articles/" + article.slug + "/comments.xml"}};
+  if (!unsent.empty()) view["unsent"] = unsent;
+  if (!open) return view;
+
+  // The form.
+  json::object values{{"comment", ""}, {"author", ""}, {"email", ""}, {"url", ""}};
+  bool consent = false;
+  int64_t parent = 0;
+  json::object errors;
+  if (state != nullptr) {
+    values = json::object{{"comment", state->form.comment},
+                          {"author", state->form.author},
+                          {"email", state->form.email},
+                          {"url", state->form.url}};
+    consent = state->consent;
+    parent = state->form.parent > 0 ? state->form.parent : 0;
+    for (const auto& [field, message] : state->errors.by_field) errors[field] = message;
+  } else if (auto remembered = RememberedCommenter(request)) {
+    values["author"] = remembered->author;
+    values["email"] = remembered->email;
+    values["url"] = remembered->url;
+    consent = true;
+  }
+  if (state == nullptr) {
+    if (auto replyto = request.QueryParam("replyto")) {
+      int64_t id = 0;
+      auto [end, ec] = std::from_chars(replyto->data(), replyto->data() + replyto->size(), id);
+      if (ec == std::errc() && end == replyto->data() + replyto->size() && by_id.count(id) &&
+          by_id[id]->status == store::CommentStatus::kApproved)
+        parent = id;
+    }
+  }
+  json::object form{{"action", "/articles/" + article.slug + "/comments"},
+                    {"token", pipeline_.IssueFormToken(article.id, now)},
+                    {"parent", parent},
+                    {"values", std::move(values)},
+                    {"consent", consent},
+                    {"has_errors", !errors.empty()},
+                    {"errors", std::move(errors)}};
+  if (state != nullptr && !state->notice.empty()) form["notice"] = state->notice;
+  if (parent > 0 && by_id.count(parent)) {
+    form["reply_to"] = json::object{{"name", by_id[parent]->author_name},
+                                    {"permalink", fmt::format("#comment-{}", parent)},
+                                    {"cancel_url", "/articles/" + article.slug + "#respond"}};
+  }
+  view["form"] = std::move(form);
+  return view;
+}
+
+}  // namespace chancery::site
