@@ -322,7 +322,9 @@ int RunServe(const ServeOptions& options) {
   so.read_timeout = std::chrono::milliseconds(config->server.read_timeout_ms);
   so.idle_timeout = std::chrono::milliseconds(config->server.idle_timeout_ms);
   so.access_log = config->server.access_log;
-  http::Server server(so, std::move(router), {});
+  std::vector<http::Middleware> middleware;
+  if (!config->server.trusted_proxy.empty()) middleware.push_back(http::ForwardedFor(config->server.trusted_proxy));
+  http::Server server(so, std::move(router), std::move(middleware));
   Status s = server.Listen();
   if (!s.ok()) return Fail(s.message());
   spdlog::info("serving {} at http://{}:{}/ (data: {})", config->site.title, so.address, server.port(),

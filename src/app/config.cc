@@ -40,6 +40,7 @@ std::vector<Setting> SettingsOf(Config& c) {
       {"server", "read_timeout_ms", K::kInt, nullptr, nullptr, &c.server.read_timeout_ms},
       {"server", "idle_timeout_ms", K::kInt, nullptr, nullptr, &c.server.idle_timeout_ms},
       {"server", "access_log", K::kBool, nullptr, nullptr, nullptr, &c.server.access_log},
+      {"server", "trusted_proxy", K::kString, &c.server.trusted_proxy},
       {"database", "url", K::kString, &c.database.url},
       {"database", "busy_timeout_ms", K::kInt, nullptr, nullptr, &c.database.busy_timeout_ms},
       {"theme", "dir", K::kString, &c.theme.dir},
@@ -294,6 +295,10 @@ max_header_bytes = 16384
 read_timeout_ms = 15000
 idle_timeout_ms = 60000
 access_log = true
+# Behind a reverse proxy (nginx for TLS, say), its address, e.g. "127.0.0.1":
+# requests from it take the client's address from the last X-Forwarded-For
+# entry, so rate limits and moderation see each reader, not the proxy.
+trusted_proxy = ""
 
 [database]
 # Empty: the embedded SQLite database chancery.db in this folder.

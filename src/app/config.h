@@ -34,6 +34,7 @@ struct ServerConfig {
   int read_timeout_ms = 15000;            // to receive one request
   int idle_timeout_ms = 60000;            // keep-alive wait between requests
   bool access_log = true;                 // one line per request on stderr
+  std::string trusted_proxy = "";         // a reverse proxy's address whose X-Forwarded-For is believed
 };
 
 struct DatabaseConfig {

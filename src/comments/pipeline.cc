@@ -27,6 +27,13 @@ std::string Pipeline::IssueFormToken(int64_t article_id, int64_t now) const {
   return comments::IssueFormToken(key_, article_id, now);
 }
 
+std::string Pipeline::ReissueFormToken(std::string_view posted, int64_t article_id, int64_t now) const {
+  const TokenCheck check = CheckFormToken(key_, posted, article_id, now, settings_.moderation.min_seconds_to_submit,
+                                          settings_.moderation.max_form_age_seconds);
+  if (check == TokenCheck::kValid || check == TokenCheck::kTooFast) return std::string(posted);
+  return IssueFormToken(article_id, now);
+}
+
 Result<Decision> Pipeline::Weigh(const CommentForm& form, TokenCheck token, const std::string& ip) {
   Signals signals;
   signals.honeypot_filled = !form.honeypot.empty();

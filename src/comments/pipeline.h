@@ -68,6 +68,10 @@ class Pipeline {
 
   // The hidden form token for a form on `article_id` served at `now`.
   std::string IssueFormToken(int64_t article_id, int64_t now) const;
+  // The token to put in a form shown again after a rejected post: the one
+  // posted, when it is genuine and unexpired, so the time to fill the form
+  // still counts from when it was first served; else a fresh one.
+  std::string ReissueFormToken(std::string_view posted, int64_t article_id, int64_t now) const;
 
   // The whole pipeline for one posted form, in this order: closed? →
   // Validate (and the parent must be an approved comment on this article, or

@@ -26,4 +26,33 @@ Middleware SecurityHeaders(SecurityOptions options) {
   };
 }
 
+std::optional<std::string> LastForwardedAddress(std::string_view header) {
+  const size_t comma = header.rfind(',');
+  std::string_view last = comma == std::string_view::npos ? header : header.substr(comma + 1);
+  while (!last.empty() && (last.front() == ' ' || last.front() == '\t')) last.remove_prefix(1);
+  while (!last.empty() && (last.back() == ' ' || last.back() == '\t')) last.remove_suffix(1);
+  if (last.empty() || last.size() > 45) return std::nullopt;
+  bool has_digit = false;
+  for (char ch : last) {
+    const bool hex = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || (ch >= 'A' && ch <= 'F');
+    if (!hex && ch != '.' && ch != ':') return std::nullopt;
+    has_digit |= hex;
+  }
+  if (!has_digit) return std::nullopt;
+  return std::string(last);
+}
+
+Middleware ForwardedFor(std::string trusted_proxy) {
+  return [trusted_proxy = std::move(trusted_proxy)](const Request& request, const Next& next) {
+    if (request.remote_address != trusted_proxy) return next(request);
+    auto header = request.headers.Get("X-Forwarded-For");
+    if (!header) return next(request);
+    auto client = LastForwardedAddress(*header);
+    if (!client) return next(request);
+    Request forwarded = request;
+    forwarded.remote_address = std::move(*client);
+    return next(forwarded);
+  };
+}
+
 }  // namespace chancery::http

@@ -8,7 +8,9 @@
 // knows the bytes written and the time taken. Thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "http/http.h"
 
@@ -38,5 +40,19 @@ void ApplySecurityHeaders(const SecurityOptions& options, Headers& headers);
 
 // Middleware that calls `next` and then ApplySecurityHeaders(options).
 Middleware SecurityHeaders(SecurityOptions options = {});
+
+// Behind a reverse proxy every request comes from the proxy's address. For
+// requests whose peer is exactly `trusted_proxy`, this middleware takes the
+// client's address from the last entry of X-Forwarded-For (the one the proxy
+// itself appended; earlier entries are the client's word and are ignored) and
+// hands `next` a request with remote_address set to it. A missing or
+// malformed header leaves the peer address. Other peers' headers are never
+// believed, so a client cannot choose its own address.
+Middleware ForwardedFor(std::string trusted_proxy);
+
+// The last comma-separated entry of an X-Forwarded-For value when it looks
+// like an IPv4 or IPv6 address (hex digits, dots and colons only, at most 45
+// characters); nullopt otherwise.
+std::optional<std::string> LastForwardedAddress(std::string_view header);
 
 }  // namespace chancery::http

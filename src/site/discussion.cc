@@ -251,7 +251,8 @@ json::object Discussion::View(const store::Article& article, const http::Request
     }
   }
   json::object form{{"action", "/articles/" + article.slug + "/comments"},
-                    {"token", pipeline_.IssueFormToken(article.id, now)},
+                    {"token", state != nullptr ? pipeline_.ReissueFormToken(state->form.token, article.id, now)
+                                               : pipeline_.IssueFormToken(article.id, now)},
                     {"parent", parent},
                     {"values", std::move(values)},
                     {"consent", consent},

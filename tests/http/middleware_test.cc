@@ -56,5 +56,39 @@ TEST(SecurityHeadersTest, ApplyDoesNotDuplicate) {
   EXPECT_EQ(h.all().size(), n);
 }
 
+TEST(ForwardedForTest, BelievesOnlyTheTrustedProxyAndItsLastEntry) {
+  Router router;
+  router.Get("/", [](const Request& r) { return Response(200, "text/plain", r.remote_address); });
+  const std::vector<Middleware> chain = {ForwardedFor("127.0.0.1")};
+  auto seen = [&](std::string peer, std::optional<std::string> header) {
+    Request r;
+    r.path = "/";
+    r.remote_address = std::move(peer);
+    if (header) r.headers.Set("X-Forwarded-For", *header);
+    return std::string(Dispatch(router, chain, r).BodyView());
+  };
+  // The proxy appends the client's address; what the client sent before is its own word.
+  EXPECT_EQ(seen("127.0.0.1", "203.0.113.9"), "203.0.113.9");
+  EXPECT_EQ(seen("127.0.0.1", "10.9.9.9, 198.51.100.7"), "198.51.100.7");
+  EXPECT_EQ(seen("127.0.0.1", "2001:db8::1"), "2001:db8::1");
+  // Anyone else's header is ignored, so a client cannot pick its address.
+  EXPECT_EQ(seen("198.51.100.20", "203.0.113.9"), "198.51.100.20");
+  // Missing or malformed: the peer stands.
+  EXPECT_EQ(seen("127.0.0.1", std::nullopt), "127.0.0.1");
+  EXPECT_EQ(seen("127.0.0.1", "unknown"), "127.0.0.1");
+  EXPECT_EQ(seen("127.0.0.1", "<script>"), "127.0.0.1");
+  EXPECT_EQ(seen("127.0.0.1", ""), "127.0.0.1");
+}
+
+TEST(ForwardedForTest, LastForwardedAddressAcceptsOnlyAddressLikeText) {
+  EXPECT_EQ(LastForwardedAddress(" 192.0.2.1 "), "192.0.2.1");
+  EXPECT_EQ(LastForwardedAddress("a, b, 192.0.2.1"), "192.0.2.1");
+  EXPECT_EQ(LastForwardedAddress("::1"), "::1");
+  EXPECT_FALSE(LastForwardedAddress("192.0.2.1, "));
+  EXPECT_FALSE(LastForwardedAddress("example.org"));
+  EXPECT_FALSE(LastForwardedAddress(std::string(46, '1')));
+  EXPECT_FALSE(LastForwardedAddress(":::"));
+}
+
 }  // namespace
 }  // namespace chancery::http
