@@ -180,33 +180,34 @@ json::object Discussion::View(const store::Article& article, const http::Request
 
   const int max_depth = std::max(1, settings.thread_depth);
   std::set<int64_t> placed;
-  std::function<void(int64_t, int, json::array&)> build = [&](int64_t parent_id, int depth, json::array& out) {
+  // `flattened`: the replies go into the same list as their parent (the
+  // last level), so each says whom it answers.
+  std::function<void(int64_t, int, json::array&, bool)> build = [&](int64_t parent_id, int depth, json::array& out,
+                                                                     bool flattened) {
     auto it = children.find(parent_id);
     if (it == children.end()) return;
     for (const store::Comment* c : it->second) {
       if (!placed.insert(c->id).second) continue;
       json::object view = CommentView(*c, article, depth, own, now);
-      if (depth >= max_depth && parent_id != 0 && depth > 1) {
+      if (flattened) {
         const store::Comment* p = by_id[parent_id];
         view["in_reply_to"] =
             json::object{{"name", p->author_name}, {"permalink", fmt::format("#comment-{}", p->id)}};
       }
       if (depth < max_depth) {
         json::array replies;
-        build(c->id, depth + 1, replies);
+        build(c->id, depth + 1, replies, false);
         view["has_replies"] = !replies.empty();
         view["replies"] = std::move(replies);
         out.push_back(std::move(view));
       } else {
-        // The last level: deeper replies follow as siblings, each saying whom
-        // it answers.
         out.push_back(std::move(view));
-        build(c->id, depth, out);
+        build(c->id, depth, out, true);
       }
     }
   };
   json::array threads;
-  build(0, 1, threads);
+  build(0, 1, threads, false);
   if (settings.newest_first) std::reverse(threads.begin(), threads.end());
 
   int64_t approved = 0;
