@@ -4,7 +4,14 @@
 #include <chrono>
 #include <cstdint>
 #include <iostream>
+#include <memory>
 #include <string>
+
+#include "base/status.h"
+
+namespace chancery::store {
+class Store;
+}
 
 namespace chancery::app {
 
@@ -19,5 +26,9 @@ inline int64_t Now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
+
+// The store of the site in `data_dir` (its chancery.toml and environment
+// applied), or a clear error when the folder holds no site.
+Result<std::unique_ptr<store::Store>> OpenSiteStore(const std::string& data_dir);
 
 }  // namespace chancery::app

@@ -9,6 +9,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
+#include <functional>
 #include <fstream>
 #include <iostream>
 #include <mutex>
@@ -19,6 +20,7 @@
 
 #include "app/cli_common.h"
 #include "app/config.h"
+#include "admin/admin.h"
 #include "app/demo.h"
 #include "base/embedded.h"
 #include "http/middleware.h"
@@ -172,13 +174,17 @@ comments::PipelineSettings PipelineSettingsFrom(const CommentsConfig& c) {
   return p;
 }
 
-// Erases commenters' IP addresses older than the retention period: once at
-// start and then hourly, on its own thread, until destroyed.
-class IpEraser {
+// Erases commenters' IP addresses older than the retention period and runs
+// `more` (the admin's pruning): once at start and then hourly, on its own
+// thread, until destroyed.
+class Housekeeping {
  public:
-  IpEraser(store::Store& store, int retention_days)
-      : store_(store), retention_seconds_(int64_t{retention_days} * 86400), thread_([this] { Loop(); }) {}
-  ~IpEraser() {
+  Housekeeping(store::Store& store, int retention_days, std::function<void()> more)
+      : store_(store),
+        retention_seconds_(int64_t{retention_days} * 86400),
+        more_(std::move(more)),
+        thread_([this] { Loop(); }) {}
+  ~Housekeeping() {
     {
       std::lock_guard lock(mu_);
       stop_ = true;
@@ -197,6 +203,7 @@ class IpEraser {
         spdlog::error("erasing old commenter IP addresses: {}", erased.status().ToString());
       else if (*erased > 0)
         spdlog::info("erased the IP addresses of {} comments older than the retention period", *erased);
+      if (more_) more_();
       lock.lock();
       cv_.wait_for(lock, std::chrono::hours(1), [this] { return stop_; });
     }
@@ -204,6 +211,7 @@ class IpEraser {
 
   store::Store& store_;
   const int64_t retention_seconds_;
+  std::function<void()> more_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
@@ -306,11 +314,15 @@ int RunServe(const ServeOptions& options) {
   site_options.per_page = config->site.per_page;
   site_options.comments = PipelineSettingsFrom(config->comments);
   site::Site site(**store, *theme, site_options);
-  // Commenters' IP addresses are kept only as long as the settings say.
-  IpEraser ip_eraser(**store, config->comments.ip_retention_days);
+
+  admin::AdminOptions admin_options;
+  admin_options.site_title = config->site.title;
+  admin_options.base_url = config->site.base_url;
+  admin::Admin admin(**store, *theme, admin_options, [] { return Now(); });
 
   http::Router router;
   site.RegisterRoutes(router);
+  admin.RegisterRoutes(router);
 
   http::ServerOptions so;
   so.address = listen->first;
@@ -322,6 +334,10 @@ int RunServe(const ServeOptions& options) {
   so.read_timeout = std::chrono::milliseconds(config->server.read_timeout_ms);
   so.idle_timeout = std::chrono::milliseconds(config->server.idle_timeout_ms);
   so.access_log = config->server.access_log;
+  // Hourly: commenters' IP addresses past their retention, expired sessions,
+  // old sign-in attempts.
+  Housekeeping housekeeping(**store, config->comments.ip_retention_days, [&admin] { admin.Prune(); });
+
   std::vector<http::Middleware> middleware;
   if (!config->server.trusted_proxy.empty()) middleware.push_back(http::ForwardedFor(config->server.trusted_proxy));
   http::Server server(so, std::move(router), std::move(middleware));

@@ -54,4 +54,13 @@ struct CommentsDataRequestOptions {
 };
 int RunCommentsDataRequest(const CommentsDataRequestOptions& options);
 
+// A newsroom account; the password is read from standard input.
+struct UserAddOptions {
+  std::string data_dir;
+  std::string email;
+  std::string name;
+  std::string role;  // admin|editor|author
+};
+int RunUserAdd(const UserAddOptions& options);
+
 }  // namespace chancery::app

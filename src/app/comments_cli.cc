@@ -18,18 +18,6 @@ namespace {
 
 constexpr std::string_view kActor = "chancery-cli";
 
-Result<std::unique_ptr<store::Store>> OpenSite(const std::string& data_dir) {
-  auto config = LoadConfig(data_dir, "", ProcessEnvironment());
-  if (!config.ok()) return config.status();
-  std::error_code ec;
-  if (config->database.url.empty() && !std::filesystem::exists(std::filesystem::path(data_dir) / "chancery.db", ec))
-    return Status::NotFound(fmt::format("{} holds no site; create one with: chancery init --data {}", data_dir, data_dir));
-  store::StoreOptions options;
-  options.url = config->StoreUrl();
-  options.busy_timeout_ms = config->database.busy_timeout_ms;
-  return store::Store::Open(options);
-}
-
 // "2026-11-29T13:15:00Z"
 std::string Iso(int64_t t) {
   std::tm tm{};
@@ -56,6 +44,18 @@ std::string Snippet(std::string_view body) {
 
 }  // namespace
 
+Result<std::unique_ptr<store::Store>> OpenSiteStore(const std::string& data_dir) {
+  auto config = LoadConfig(data_dir, "", ProcessEnvironment());
+  if (!config.ok()) return config.status();
+  std::error_code ec;
+  if (config->database.url.empty() && !std::filesystem::exists(std::filesystem::path(data_dir) / "chancery.db", ec))
+    return Status::NotFound(fmt::format("{} holds no site; create one with: chancery init --data {}", data_dir, data_dir));
+  store::StoreOptions options;
+  options.url = config->StoreUrl();
+  options.busy_timeout_ms = config->database.busy_timeout_ms;
+  return store::Store::Open(options);
+}
+
 int RunCommentsList(const CommentsListOptions& options) {
   store::CommentQuery query;
   if (!options.status.empty()) {
@@ -65,7 +65,7 @@ int RunCommentsList(const CommentsListOptions& options) {
   }
   if (options.format != "text" && options.format != "json")
     return Fail(fmt::format("unknown format '{}': use text or json", options.format));
-  auto store = OpenSite(options.data_dir);
+  auto store = OpenSiteStore(options.data_dir);
   if (!store.ok()) return Fail(store.status().message());
 
   std::vector<store::Comment> all;
@@ -115,7 +115,7 @@ int RunCommentsAction(const CommentsActionOptions& options) {
   else if (options.action != "delete") return Fail("unknown action " + options.action);
   if (options.ids.empty()) return Fail("name at least one comment id");
 
-  auto store = OpenSite(options.data_dir);
+  auto store = OpenSiteStore(options.data_dir);
   if (!store.ok()) return Fail(store.status().message());
   int failed = 0;
   for (const int64_t id : options.ids) {
@@ -145,7 +145,7 @@ int RunCommentsAction(const CommentsActionOptions& options) {
 
 int RunCommentsDataRequest(const CommentsDataRequestOptions& options) {
   if (options.email.find('@') == std::string::npos) return Fail("--email must be an email address");
-  auto store = OpenSite(options.data_dir);
+  auto store = OpenSiteStore(options.data_dir);
   if (!store.ok()) return Fail(store.status().message());
   if (options.erase) {
     auto erased = (*store)->EraseCommentsByEmail(options.email, kActor, Now());

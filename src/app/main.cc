@@ -57,6 +57,15 @@ int main(int argc, char** argv) {
     cmd->add_option("--email", data_request.email, "The commenter's email address")->required();
   }
 
+  auto* user_cmd = app.add_subcommand("user", "Manage newsroom accounts");
+  user_cmd->require_subcommand(1);
+  chancery::app::UserAddOptions user_add;
+  auto* user_add_cmd = user_cmd->add_subcommand("add", "Create an account; the password is read from standard input");
+  user_add_cmd->add_option("--data", user_add.data_dir, "Data folder")->required();
+  user_add_cmd->add_option("--email", user_add.email, "Email address (the sign-in name)")->required();
+  user_add_cmd->add_option("--name", user_add.name, "Name shown in the newsroom")->required();
+  user_add_cmd->add_option("--role", user_add.role, "admin, editor or author")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -67,6 +76,7 @@ int main(int argc, char** argv) {
   if (*serve_cmd) return chancery::app::RunServe(serve);
   if (*md_cmd) return chancery::app::RunImportMarkdown(import_md);
   if (*list_cmd) return chancery::app::RunCommentsList(comments_list);
+  if (*user_add_cmd) return chancery::app::RunUserAdd(user_add);
   if (*export_cmd || *erase_cmd) {
     data_request.erase = erase_cmd->parsed();
     return chancery::app::RunCommentsDataRequest(data_request);

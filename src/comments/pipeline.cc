@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <charconv>
 
+#include <spdlog/spdlog.h>
+
 namespace chancery::comments {
 namespace {
 
@@ -11,6 +13,23 @@ constexpr std::string_view kOwnPrefix = "own:";
 constexpr std::string_view kModifyPrefix = "modify:";
 
 }  // namespace
+
+Key LoadOrCreateKey(store::Store& store) {
+  constexpr std::string_view kKeySetting = "comments.key";
+  auto stored = store.GetSetting(kKeySetting);
+  if (stored.ok() && stored.value()) {
+    if (auto key = KeyFromHex(*stored.value())) return *key;
+    spdlog::warn("the stored comments.key is malformed; making a new one (open comment forms will be held)");
+  }
+  Key key = GenerateKey();
+  Status s = store.PutSetting(kKeySetting, KeyToHex(key));
+  if (!s.ok()) spdlog::error("saving comments.key: {}", s.ToString());
+  // Another process may have saved its key first: use whichever is stored.
+  auto again = store.GetSetting(kKeySetting);
+  if (again.ok() && again.value())
+    if (auto k = KeyFromHex(*again.value())) return *k;
+  return key;
+}
 
 Pipeline::Pipeline(store::Store& store, Key key, PipelineSettings settings)
     : store_(store), key_(key), settings_(std::move(settings)) {}

@@ -56,6 +56,12 @@ struct Poster {
   std::vector<int64_t> own_comment_ids;  // from their signed cookie (may reply to their own held comment)
 };
 
+// The site's signing key, kept in the settings ("comments.key") so every
+// process and restart shares it; made and saved the first time. Never fails:
+// when the store cannot be read or written it logs and returns a fresh key
+// (forms served before then are held, not lost).
+Key LoadOrCreateKey(store::Store& store);
+
 class Pipeline {
  public:
   // `store` must outlive the Pipeline.

@@ -32,36 +32,13 @@ Clock SystemClock() {
   };
 }
 
-namespace {
-
-// The site's signing key for comment tokens and cookies, kept in the
-// settings so every process and restart shares it.
-comments::Key LoadOrCreateKey(store::Store& store) {
-  constexpr std::string_view kKeySetting = "comments.key";
-  auto stored = store.GetSetting(kKeySetting);
-  if (stored.ok() && stored.value()) {
-    if (auto key = comments::KeyFromHex(*stored.value())) return *key;
-    spdlog::warn("the stored comments.key is malformed; making a new one (open comment forms will be held)");
-  }
-  comments::Key key = comments::GenerateKey();
-  Status s = store.PutSetting(kKeySetting, comments::KeyToHex(key));
-  if (!s.ok()) spdlog::error("saving comments.key: {}", s.ToString());
-  // Another process may have saved its key first: use whichever is stored.
-  auto again = store.GetSetting(kKeySetting);
-  if (again.ok() && again.value())
-    if (auto k = comments::KeyFromHex(*again.value())) return *k;
-  return key;
-}
-
-}  // namespace
-
 struct Site::Impl {
   Impl(store::Store& s, std::shared_ptr<const theme::Theme> t, SiteOptions o, Clock c)
       : store(s),
         theme(std::move(t)),
         options(std::move(o)),
         clock(std::move(c)),
-        pipeline(store, LoadOrCreateKey(store), options.comments),
+        pipeline(store, comments::LoadOrCreateKey(store), options.comments),
         discussion(store, pipeline, options.base_url) {}
 
   store::Store& store;

@@ -123,6 +123,18 @@ struct User {
   int64_t created_at = 0;
 };
 
+// A signed-in browser (see the sessions table). The token itself is never
+// stored, only its SHA-256 in hex.
+struct Session {
+  std::string token_hash;  // 64 hex characters
+  int64_t user_id = 0;
+  int64_t created_at = 0;
+  int64_t last_seen_at = 0;
+  int64_t expires_at = 0;  // absolute end
+  std::string ip;
+  std::string user_agent;
+};
+
 struct Media {
   int64_t id = 0;
   std::string name;  // unique file name served at /media/<name>
@@ -280,8 +292,37 @@ class Store {
   virtual Result<int64_t> EraseCommentsByEmail(std::string_view email, std::string_view actor,
                                                int64_t now) = 0;
 
+  // Users. Emails are unique case-blind; AddUser stores them lower-cased and
+  // fails with kAlreadyExists for a taken one.
   virtual Result<User> AddUser(const User& user) = 0;
   virtual Result<std::optional<User>> FindUserByEmail(std::string_view email) = 0;
+  virtual Result<std::optional<User>> FindUser(int64_t id) = 0;
+  virtual Result<std::vector<User>> ListUsers() = 0;
+  virtual Status SetUserPassword(int64_t user_id, std::string_view password_hash) = 0;
+  // Name, role and author link of the user with `user.id`.
+  virtual Status UpdateUser(const User& user) = 0;
+
+  // Sessions.
+  virtual Status CreateSession(const Session& session) = 0;
+  // The session and its user, or nullopt when no session has the hash.
+  // Expiry is the caller's to judge (it owns the clock and the limits).
+  virtual Result<std::optional<std::pair<Session, User>>> FindSession(std::string_view token_hash) = 0;
+  virtual Status TouchSession(std::string_view token_hash, int64_t now) = 0;
+  virtual Status DeleteSession(std::string_view token_hash) = 0;
+  // Every session of the user but `keep_token_hash` (e.g. after a password
+  // change); returns how many ended.
+  virtual Result<int64_t> DeleteUserSessions(int64_t user_id, std::string_view keep_token_hash) = 0;
+  // Sessions past `now`'s absolute end or idle since before `idle_cutoff`.
+  virtual Result<int64_t> DeleteExpiredSessions(int64_t now, int64_t idle_cutoff) = 0;
+
+  // Sign-in attempts, for throttling. `email` is compared lower-cased.
+  virtual Status RecordSignInAttempt(std::string_view email, std::string_view ip, bool succeeded,
+                                     int64_t at) = 0;
+  // Failed attempts since `since` for the email, and for the IP.
+  virtual Result<int64_t> CountSignInFailuresForEmail(std::string_view email, int64_t since) = 0;
+  virtual Result<int64_t> CountSignInFailuresForIp(std::string_view ip, int64_t since) = 0;
+  // Drops attempts older than `cutoff`.
+  virtual Result<int64_t> PruneSignInAttempts(int64_t cutoff) = 0;
 
   // Stores new media or replaces the media with the same name.
   virtual Result<Media> PutMedia(const Media& media) = 0;
