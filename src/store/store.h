@@ -254,6 +254,10 @@ class Store {
   virtual Result<std::map<int64_t, int64_t>> CountApprovedCommentsFor(
       const std::vector<int64_t>& article_ids) = 0;
 
+  // How many comments have each status (every status present, 0 when none),
+  // for the moderation queue's tabs.
+  virtual Result<std::map<CommentStatus, int64_t>> CountCommentsByStatus() = 0;
+
   // Lookups for the moderation rules. Emails compare case-blind (ASCII).
   virtual Result<bool> HasApprovedCommentFromEmail(std::string_view email) = 0;
   // True when a comment from `email` with exactly `body` was made at or after

@@ -1,4 +1,5 @@
-// The SQLite Store's accounts: users, sessions and sign-in attempts.
+// The SQLite Store's accounts (users, sessions and sign-in attempts) and
+// the moderation queue's counts.
 #include <string>
 
 #include "store/sqlite/store_impl.h"
@@ -41,6 +42,25 @@ Status CheckTokenHash(std::string_view hash) {
 }
 
 }  // namespace
+
+Result<std::map<CommentStatus, int64_t>> SqliteStore::CountCommentsByStatus() {
+  using Counts = std::map<CommentStatus, int64_t>;
+  return Context(Read([&](Connection& db) -> Result<Counts> {
+                   Counts counts{{CommentStatus::kPending, 0},
+                                 {CommentStatus::kApproved, 0},
+                                 {CommentStatus::kSpam, 0},
+                                 {CommentStatus::kTrash, 0}};
+                   CHANCERY_ASSIGN_OR_RETURN(StatementLease stmt,
+                                             db.Prepare("SELECT status, COUNT(*) FROM comments GROUP BY status"));
+                   for (;;) {
+                     CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
+                     if (!row) break;
+                     if (auto status = ParseCommentStatus(stmt->Text(0))) counts[*status] = stmt->Int64(1);
+                   }
+                   return counts;
+                 }),
+                 "count comments by status");
+}
 
 Result<std::optional<User>> SqliteStore::FindUser(int64_t id) {
   return Context(Read([&](Connection& db) -> Result<std::optional<User>> {

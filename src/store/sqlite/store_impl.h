@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <type_traits>
@@ -121,6 +122,7 @@ class SqliteStore final : public Store {
 
   Result<User> AddUser(const User& user) override;
   Result<std::optional<User>> FindUserByEmail(std::string_view email) override;
+  Result<std::map<CommentStatus, int64_t>> CountCommentsByStatus() override;
   // accounts.cc
   Result<std::optional<User>> FindUser(int64_t id) override;
   Result<std::vector<User>> ListUsers() override;
