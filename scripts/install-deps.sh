@@ -9,7 +9,7 @@ build_packages=(
   build-essential cmake ninja-build pkg-config ccache
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libgumbo-dev
-  libsodium-dev libpugixml-dev libcli11-dev libtoml11-dev libspdlog-dev libfmt-dev
+  libsodium-dev libpugixml-dev tzdata libcli11-dev libtoml11-dev libspdlog-dev libfmt-dev
   libvips-dev
 )
 test_packages=(

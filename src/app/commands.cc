@@ -21,7 +21,12 @@
 #include "app/cli_common.h"
 #include "app/config.h"
 #include "admin/admin.h"
+#include "admin/articles.h"
+#include "admin/media_pages.h"
+#include "admin/people.h"
+#include "admin/queue.h"
 #include "app/demo.h"
+#include "app/stored_settings.h"
 #include "base/embedded.h"
 #include "http/middleware.h"
 #include "http/server.h"
@@ -301,6 +306,7 @@ int RunServe(const ServeOptions& options) {
   auto store = OpenStore(*config);
   if (!store.ok()) return Fail(store.status().ToString());
   ApplyStoredSiteSettings(**store, config->site, SiteConfig{});
+  ApplyStoredSettings(**store, *config);  // default < chancery.toml < admin settings < environment
 
   auto theme = config->theme.dir.empty() ? theme::Theme::LoadDefault() : theme::Theme::LoadFolder(config->theme.dir);
   if (!theme.ok()) return Fail("loading theme: " + theme.status().ToString());
@@ -318,11 +324,23 @@ int RunServe(const ServeOptions& options) {
   admin::AdminOptions admin_options;
   admin_options.site_title = config->site.title;
   admin_options.base_url = config->site.base_url;
+  admin_options.session_idle_minutes = config->admin.session_idle_minutes;
+  admin_options.session_max_days = config->admin.session_max_days;
   admin::Admin admin(**store, *theme, admin_options, [] { return Now(); });
 
   http::Router router;
   site.RegisterRoutes(router);
   admin.RegisterRoutes(router);
+  admin::MediaPagesOptions media_options;
+  media_options.cache_dir = (fs::path(options.data_dir) / "cache" / "media").string();
+  admin::MediaPages media_pages(admin, media_options);
+  media_pages.RegisterRoutes(router);
+  admin::ArticlePages article_pages(admin);
+  article_pages.RegisterRoutes(router);
+  admin::QueuePages queue_pages(admin);
+  queue_pages.RegisterRoutes(router);
+  admin::PeoplePages people_pages(admin, SettingsAsText(*config));
+  people_pages.RegisterRoutes(router);
 
   http::ServerOptions so;
   so.address = listen->first;
@@ -330,6 +348,8 @@ int RunServe(const ServeOptions& options) {
   so.io_threads = config->server.threads;
   so.worker_threads = config->server.worker_threads;
   so.max_body_bytes = static_cast<size_t>(config->server.max_body_bytes);
+  so.upload_paths = {admin::kMediaUploadPath};  // media.max_upload_mb as it is at start
+  so.max_upload_bytes = static_cast<size_t>(admin::UploadBodyLimit(**store));
   so.max_header_bytes = static_cast<size_t>(config->server.max_header_bytes);
   so.read_timeout = std::chrono::milliseconds(config->server.read_timeout_ms);
   so.idle_timeout = std::chrono::milliseconds(config->server.idle_timeout_ms);

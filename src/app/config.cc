@@ -56,6 +56,8 @@ std::vector<Setting> SettingsOf(Config& c) {
       {"comments", "newest_first", K::kBool, nullptr, nullptr, nullptr, &c.comments.newest_first},
       {"comments", "close_after_days", K::kInt, nullptr, nullptr, &c.comments.close_after_days},
       {"comments", "edit_minutes", K::kInt, nullptr, nullptr, &c.comments.edit_minutes},
+      {"admin", "session_idle_minutes", K::kInt, nullptr, nullptr, &c.admin.session_idle_minutes},
+      {"admin", "session_max_days", K::kInt, nullptr, nullptr, &c.admin.session_max_days},
       {"comments", "ip_retention_days", K::kInt, nullptr, nullptr, &c.comments.ip_retention_days},
   };
 }
@@ -247,6 +249,9 @@ Result<Config> LoadConfig(const std::string& data_dir, const std::string& config
     return Status::InvalidArgument("comments.max_form_age_seconds must be at least 60");
   if (cm.ip_retention_days < 1)
     return Status::InvalidArgument("comments.ip_retention_days must be at least 1");
+  if (config.admin.session_idle_minutes < 1)
+    return Status::InvalidArgument("admin.session_idle_minutes must be at least 1");
+  if (config.admin.session_max_days < 1) return Status::InvalidArgument("admin.session_max_days must be at least 1");
   auto listen = ParseListen(config.server.listen);
   if (!listen.ok()) return listen.status();
   return config;
@@ -338,6 +343,12 @@ close_after_days = 0
 edit_minutes = 15
 # Commenters' IP addresses are erased after this many days.
 ip_retention_days = 30
+
+[admin]
+# A newsroom session ends after this many minutes without a request, and
+# after session_max_days in any case.
+session_idle_minutes = 720
+session_max_days = 14
 )",
       TomlString(site.title), TomlString(site.tagline), TomlString(site.description),
       TomlString(site.base_url), site.per_page);

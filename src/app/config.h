@@ -64,6 +64,12 @@ struct CommentsConfig {
   int ip_retention_days = 30;          // commenters' IP addresses are erased after this
 };
 
+// The newsroom under /admin/.
+struct AdminConfig {
+  int session_idle_minutes = 720;  // signed out after this long without a request
+  int session_max_days = 14;       // and after this long in any case
+};
+
 struct Config {
   std::string data_dir;  // the --data folder
   SiteConfig site;
@@ -71,6 +77,7 @@ struct Config {
   DatabaseConfig database;
   ThemeConfig theme;
   CommentsConfig comments;
+  AdminConfig admin;
 
   // The store URL this configuration selects.
   std::string StoreUrl() const;

@@ -260,6 +260,16 @@ struct Server::Impl {
   awaitable<After> Refuse(Connection& c, const beast::error_code& ec,
                           const bhttp::request<bhttp::string_body>& partial, Exchange& x);
   awaitable<After> Reject(Connection& c, int status, Exchange& x);
+  // The body limit for a request to `target`: max_upload_bytes for a POST to
+  // one of upload_paths, max_body_bytes for everything else.
+  size_t BodyLimit(bhttp::verb method, std::string_view target) const {
+    if (method != bhttp::verb::post || options.max_upload_bytes <= options.max_body_bytes) return options.max_body_bytes;
+    std::string path, query;
+    if (!internal::ParseRequestTarget(target, &path, &query)) return options.max_body_bytes;
+    for (const std::string& p : options.upload_paths)
+      if (p == path) return options.max_upload_bytes;
+    return options.max_body_bytes;
+  }
   awaitable<Response> RunHandler(Request& request, Exchange& x);
   awaitable<After> Write(Connection& c, Response res, Exchange& x);
   awaitable<void> LingeringClose(Connection& c);
@@ -519,7 +529,9 @@ awaitable<After> Server::Impl::ServeOne(Connection& c, beast::flat_buffer& buffe
   bhttp::request_parser<bhttp::string_body> parser;
   parser.header_limit(static_cast<std::uint32_t>(
       std::min<size_t>(options.max_header_bytes, std::numeric_limits<std::uint32_t>::max())));
-  parser.body_limit(options.max_body_bytes);  // a larger Content-Length fails in read_header
+  // A larger Content-Length fails in read_header; the limit is narrowed to
+  // the route's once the target is known.
+  parser.body_limit(std::max(options.max_body_bytes, options.max_upload_bytes));
   {
     auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, kNoThrow);
     if (ec) co_return co_await Refuse(c, ec, parser.get(), x);
@@ -527,6 +539,11 @@ awaitable<After> Server::Impl::ServeOne(Connection& c, beast::flat_buffer& buffe
   x.Describe(parser.get());
   const auto& head = parser.get();
   if (head.target().size() > options.max_target_bytes) co_return co_await Reject(c, 414, x);
+  {
+    const size_t limit = BodyLimit(head.method(), SV(head.target()));
+    if (parser.content_length() && *parser.content_length() > limit) co_return co_await Reject(c, 413, x);
+    parser.body_limit(limit);  // counts down what chunked bodies may still bring
+  }
   if (head.version() >= 11 && head.count(bhttp::field::host) != 1)
     co_return co_await Reject(c, 400, x);  // RFC 9112 §3.2: exactly one Host
 

@@ -37,6 +37,11 @@ struct ServerOptions {
   size_t max_header_bytes = 16 * 1024;  // request line + headers; over → 431 (414 for a long target)
   size_t max_target_bytes = 8 * 1024;   // request target; over → 414
   size_t max_body_bytes = 1 << 20;      // request body; over → 413
+  // POSTs to these exact paths (decoded, without the query) may carry bodies
+  // up to max_upload_bytes instead: file uploads. The limit is chosen from
+  // the request line, before any of the body is read.
+  std::vector<std::string> upload_paths;
+  size_t max_upload_bytes = 0;  // 0, or below max_body_bytes: max_body_bytes applies
   std::chrono::milliseconds read_timeout{15000};   // to receive a whole request once it starts
   std::chrono::milliseconds idle_timeout{60000};   // keep-alive wait for the next request
   std::chrono::milliseconds write_timeout{30000};  // to send a response

@@ -201,6 +201,20 @@ struct Site::Impl {
     article["comment_count"] = discussion_view["count"];
     article["comment_label"] = CommentLabel(discussion_view["count"].as_int64());
 
+    // Public corrections, newest first, at the foot of the article.
+    json::array corrections;
+    if (auto list = store.ListCorrections(a.id, now, 100); list.ok()) {
+      for (const auto& c : *list)
+        corrections.push_back(json::object{{"note", c.note},
+                                           {"date", HumanDate(c.created_at)},
+                                           {"date_iso", IsoDateTime(c.created_at)},
+                                           {"id", c.id}});
+    }
+    if (!corrections.empty()) {
+      article["has_corrections"] = true;
+      article["corrections"] = std::move(corrections);
+    }
+
     json::object view{{"article", std::move(article)}, {"comments", std::move(discussion_view)}};
     auto adjacent = store.AdjacentArticles(a, now);
     if (adjacent.ok()) {
@@ -479,6 +493,47 @@ struct Site::Impl {
 
   Response CommentsFeed(const Request&) { return CommentFeed(nullptr); }
 
+  // ---- Corrections ---------------------------------------------------------
+
+  Result<json::array> CorrectionEntries(int limit) {
+    CHANCERY_ASSIGN_OR_RETURN(auto list, store.ListCorrections(0, clock(), limit));
+    json::array out;
+    for (const auto& c : list) {
+      const std::string url = fmt::format("/articles/{}#correction-{}", c.article_slug, c.id);
+      out.push_back(json::object{{"id", c.id},
+                                 {"note", c.note},
+                                 {"article_title", c.article_title},
+                                 {"article_url", "/articles/" + c.article_slug},
+                                 {"url", url},
+                                 {"absolute_url", options.base_url + url},
+                                 {"date", HumanDate(c.created_at)},
+                                 {"date_iso", IsoDateTime(c.created_at)}});
+    }
+    return out;
+  }
+
+  Response CorrectionsPage(const Request&) {
+    auto entries = CorrectionEntries(500);
+    if (!entries.ok()) return ServerError(entries.status(), "listing corrections");
+    const bool any = !entries->empty();
+    json::object view{{"corrections", std::move(*entries)},
+                      {"has_corrections", any},
+                      {"page", json::object{{"title", "Corrections"},
+                                            {"description", fmt::format("Every correction {} has published", options.title)},
+                                            {"canonical", options.base_url + "/corrections"},
+                                            {"corrections_feed", "/corrections.xml"}}}};
+    return Render(200, "corrections", std::move(view));
+  }
+
+  Response CorrectionsFeed(const Request&) {
+    auto entries = CorrectionEntries(options.feed_items);
+    if (!entries.ok()) return ServerError(entries.status(), "corrections feed");
+    std::string updated = IsoDateTime(0);
+    if (!entries->empty()) updated = std::string(entries->front().as_object().at("date_iso").as_string());
+    return Xml("feeds/corrections", "application/atom+xml; charset=utf-8",
+               json::object{{"entries", std::move(*entries)}, {"updated_iso", updated}});
+  }
+
   std::string AbsoluteUrl(const std::string& url) const {
     if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) return url;
     return options.base_url + url;
@@ -715,6 +770,8 @@ void Site::RegisterRoutes(http::Router& router) {
   router.Post("/articles/:slug/comments/:id/edit", bind(&Site::EditComment));
   router.Post("/articles/:slug/comments/:id/delete", bind(&Site::DeleteComment));
   router.Get("/comments.xml", bind(&Site::CommentsFeed));
+  router.Get("/corrections", [this](const Request& r) { return impl_->CorrectionsPage(r); });
+  router.Get("/corrections.xml", [this](const Request& r) { return impl_->CorrectionsFeed(r); });
   router.Get("/tags/:slug", bind(&Site::TagPage));
   router.Get("/authors/:slug", bind(&Site::AuthorPage));
   router.Get("/media/:name", bind(&Site::Media));

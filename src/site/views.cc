@@ -1,6 +1,9 @@
 #include "site/views.h"
 
 #include <ctime>
+#include <optional>
+#include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -61,11 +64,55 @@ json::array TagsView(const std::vector<store::Tag>& tags) {
   return out;
 }
 
+namespace {
+
+// The widths of the variants the media library makes of every stored JPEG,
+// PNG, WebP and GIF (admin/media_pages.h, served at /media/<w>w/<file>).
+constexpr int kVariantWidths[] = {480, 960, 1600};
+
+// "/media/map.jpg" → ("map", "jpg") for stored raster media whose name needs
+// no escaping; nullopt for SVGs, outside URLs and anything unusual.
+std::optional<std::pair<std::string_view, std::string_view>> StoredRaster(std::string_view url) {
+  constexpr std::string_view kPrefix = "/media/";
+  if (!url.starts_with(kPrefix)) return std::nullopt;
+  const std::string_view name = url.substr(kPrefix.size());
+  for (char c : name)
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.'))
+      return std::nullopt;
+  const size_t dot = name.rfind('.');
+  if (dot == std::string_view::npos || dot == 0) return std::nullopt;
+  const std::string_view ext = name.substr(dot + 1);
+  if (ext != "jpg" && ext != "png" && ext != "gif" && ext != "webp") return std::nullopt;
+  return std::make_pair(name.substr(0, dot), ext);
+}
+
+// `srcset` (the original's format, the original itself as the widest) and
+// `webp_srcset` (WebP variants up to the original's width) for stored
+// raster media of known width.
+void AddSrcsets(json::object& out, const store::FeaturedImage& image) {
+  const auto raster = StoredRaster(image.url);
+  if (!raster) return;
+  const auto [stem, ext] = *raster;
+  std::string srcset, webp;
+  for (int w : kVariantWidths) {
+    if (w >= image.width) continue;
+    srcset += fmt::format("/media/{}w/{}.{} {}w, ", w, stem, ext, w);
+    webp += fmt::format("/media/{}w/{}.webp {}w, ", w, stem, w);
+  }
+  srcset += fmt::format("{} {}w", image.url, image.width);
+  webp += fmt::format("/media/{}w/{}.webp {}w", image.width, stem, image.width);
+  out["srcset"] = srcset;
+  if (ext != "webp") out["webp_srcset"] = webp;
+}
+
+}  // namespace
+
 json::object ImageView(const store::FeaturedImage& image) {
   json::object out{{"url", image.url}, {"alt", image.alt}, {"credit", image.credit}, {"caption", image.caption}};
   if (image.width > 0 && image.height > 0) {
     out["width"] = image.width;
     out["height"] = image.height;
+    AddSrcsets(out, image);
   }
   return out;
 }

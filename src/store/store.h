@@ -145,6 +145,35 @@ struct Media {
   std::string alt;
   std::string credit;
   int64_t created_at = 0;
+  // The media library's details (media_store.cc reads and writes them;
+  // PutMedia and FindMedia leave them alone).
+  std::string caption;
+  std::string original_name;         // as uploaded, before SafeFileName
+  int64_t uploaded_by_user_id = 0;   // 0: not uploaded in the newsroom, or the user is gone
+  int64_t byte_count = 0;            // length of `bytes`; filled by the library's queries
+};
+
+// ---- Media library queries ----
+
+struct MediaQuery {
+  // Case-blind (ASCII) substring of the name, alt text, credit, caption or
+  // uploaded name, when non-empty.
+  std::string search;
+  int64_t uploaded_by_user_id = 0;  // only this user's uploads, when non-zero
+  int limit = 48;                   // 1..1000
+  int offset = 0;
+};
+
+struct MediaPage {
+  std::vector<Media> items;  // newest first, without bytes
+  int64_t total = 0;         // matching the query across all pages
+};
+
+// An article whose featured image is a medium ("/media/<name>").
+struct MediaUse {
+  int64_t article_id = 0;
+  std::string slug;
+  std::string title;
 };
 
 // ---- Queries ----------------------------------------------------------------
@@ -180,6 +209,89 @@ struct CommentQuery {
 };
 
 enum class SaveOutcome { kCreated, kUpdated };
+
+// ---- The newsroom's articles --------------------------------------------------
+//
+// What the editor adds to an article: the optimistic-lock revision, review,
+// trash and ownership (see 0004_editorial.sql), every saved revision, and
+// public corrections.
+
+// The admin list's tabs. kDraft excludes articles in review or the trash.
+enum class ArticleFilter { kAll, kDraft, kReview, kScheduled, kPublished, kTrash };
+std::string_view ToString(ArticleFilter filter);                    // "all", "draft", "review", ...
+std::optional<ArticleFilter> ParseArticleFilter(std::string_view);  // inverse
+
+// An article as the newsroom sees it.
+struct EditorialArticle {
+  Article article;
+  int64_t revision = 0;    // bumped on every save; 0 for one never saved
+  bool in_review = false;  // submitted for review by its author
+  int64_t trashed_at = 0;  // 0 when not in the trash
+  // In the trash, article.status is kDraft and this is what it was before.
+  ArticleStatus trashed_status = ArticleStatus::kDraft;
+  int64_t owner_user_id = 0;  // who created it in the newsroom; 0 for imports
+};
+
+struct AdminArticleQuery {
+  ArticleFilter filter = ArticleFilter::kAll;  // kAll lists everything but the trash
+  int64_t owner_user_id = 0;                   // only this user's articles, when non-zero
+  std::string search;                          // a substring of the title, case-blind (ASCII), when non-empty
+  int limit = 50;                              // 1..1000
+  int offset = 0;
+};
+
+struct AdminArticlePage {
+  std::vector<EditorialArticle> items;  // most recently changed first; no bodies
+  int64_t total = 0;                    // matching the query across all pages
+  // Per tab (every filter present), for the same owner and search.
+  std::map<ArticleFilter, int64_t> counts;
+};
+
+// How SaveArticleRevision records a save.
+struct RevisionSave {
+  // The revision the editor started from; 0 creates a new article.
+  int64_t expected_revision = 0;
+  int64_t user_id = 0;  // who saves; becomes the owner of a new article
+  std::string note;     // the revision's note, e.g. "published"
+  // A correction: `correction_note` (required then) is shown to readers.
+  bool is_correction = false;
+  std::string correction_note;
+  int64_t now = 0;
+};
+
+// One saved state of an article. Autosaves are revisions that never moved
+// the article: `revision` is the one they were based on.
+struct ArticleRevision {
+  int64_t id = 0;  // unique across articles; what URLs name
+  int64_t article_id = 0;
+  int64_t revision = 0;
+  std::string slug;
+  std::string title;
+  std::string dek;
+  std::string body_markdown;
+  std::vector<Tag> tags;        // slug and name only
+  std::vector<Author> authors;  // slug and name only
+  FeaturedImage image;          // url, credit, alt, caption
+  ArticleStatus status = ArticleStatus::kDraft;
+  int64_t published_at = 0;
+  int64_t saved_by_user_id = 0;
+  std::string saved_by_name;  // the user's name, "" when unknown or deleted
+  int64_t saved_at = 0;
+  std::string note;
+  bool is_correction = false;
+  bool is_autosave = false;
+};
+
+struct Correction {
+  int64_t id = 0;
+  int64_t article_id = 0;
+  int64_t revision = 0;  // the article revision that corrected it
+  std::string note;      // plain text, shown to readers
+  int64_t created_at = 0;
+  int64_t created_by_user_id = 0;
+  std::string article_slug;  // filled by reads
+  std::string article_title;
+};
 
 // ---- Options and the interface ------------------------------------------------
 
@@ -331,6 +443,65 @@ class Store {
   // Stores new media or replaces the media with the same name.
   virtual Result<Media> PutMedia(const Media& media) = 0;
   virtual Result<std::optional<Media>> FindMedia(std::string_view name) = 0;
+
+  // ---- Media library (media_store.cc) ----
+  //
+  // Stores new media under media.name or, when that is taken, the first free
+  // of "<stem>-2.<ext>", "<stem>-3.<ext>"... (checked and inserted in one
+  // transaction, so two uploads of "map.jpg" never collide). Returns what was
+  // stored, bytes included, with the name it got.
+  virtual Result<Media> AddMedia(const Media& media) = 0;
+  // The library's page; kInvalidArgument for a bad limit or offset.
+  virtual Result<MediaPage> ListMedia(const MediaQuery& query) = 0;
+  // Every column but the bytes (byte_count says how many); nullopt when no
+  // media has the name.
+  virtual Result<std::optional<Media>> FindMediaDetails(std::string_view name) = 0;
+  // Sets alt text, credit and caption; kNotFound for an unknown name.
+  virtual Status UpdateMediaDetails(std::string_view name, std::string_view alt, std::string_view credit,
+                                    std::string_view caption) = 0;
+  // The articles (any status, the trash included) whose image_url is
+  // "/media/<name>", newest first.
+  virtual Result<std::vector<MediaUse>> ListMediaUses(std::string_view name) = 0;
+  // Removes it; kNotFound for an unknown name, kConflict ("used by
+  // 'Title'") while an article uses it (checked in the same transaction).
+  virtual Status DeleteMedia(std::string_view name) = 0;
+
+  // ---- The newsroom's articles (editorial.cc) ----
+  //
+  // The admin list with its tab counts. kInvalidArgument for a bad page.
+  virtual Result<AdminArticlePage> ListAdminArticles(const AdminArticleQuery& query) = 0;
+  // Any status, the trash included; nullopt when no article has the id.
+  virtual Result<std::optional<EditorialArticle>> FindArticleById(int64_t id) = 0;
+  // Saves the editor's article by id (a new one when article.id is 0) with
+  // its author links (authors must exist, by slug) and tags (created when
+  // new), bumps the revision and records it, and the correction when asked,
+  // in one transaction. kConflict when the stored revision is not
+  // `save.expected_revision` (the caller re-reads with FindArticleById to
+  // show both versions); kAlreadyExists "the slug 'x' is used by 'Title'"
+  // for a taken slug; kNotFound for an unknown id. On success `article`
+  // holds what was stored (id, revision, created_at, owner). Trash state is
+  // not changed here (see TrashArticle).
+  virtual Status SaveArticleRevision(EditorialArticle& article, const RevisionSave& save) = 0;
+  // Moves to the trash (status draft, pre-trash status kept) and back; each
+  // bumps the revision and records it. Trash of a trashed article, or
+  // restore of one not in the trash, is kInvalidArgument.
+  virtual Status TrashArticle(int64_t id, int64_t user_id, int64_t now) = 0;
+  virtual Status RestoreArticle(int64_t id, int64_t user_id, int64_t now) = 0;
+  // Marks as submitted for review or not; does not bump the revision.
+  virtual Status SetInReview(int64_t id, bool in_review) = 0;
+  // Stores an autosave of `draft` (by draft.article.id, based on
+  // draft.revision) as the user's only autosave of that article; never
+  // changes the article. Returns the stored revision row.
+  virtual Result<ArticleRevision> SaveAutosave(const EditorialArticle& draft, int64_t user_id, int64_t now) = 0;
+  // Newest first, autosaves included; tags and authors are left empty.
+  virtual Result<std::vector<ArticleRevision>> ListRevisions(int64_t article_id) = 0;
+  // One revision of the article, whole; nullopt when the article has none
+  // with that id.
+  virtual Result<std::optional<ArticleRevision>> FindRevision(int64_t article_id, int64_t revision_id) = 0;
+  // Newest first, with article slugs and titles; article_id 0 lists every
+  // article's. Only articles visible to readers at `now` when `now` is
+  // non-zero. limit 1..1000.
+  virtual Result<std::vector<Correction>> ListCorrections(int64_t article_id, int64_t now, int limit) = 0;
 };
 
 }  // namespace chancery::store

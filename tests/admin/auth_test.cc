@@ -203,7 +203,7 @@ TEST_F(AdminTest, PagesRedirectToSignInAndNeverAnywhereElse) {
   AddUser("ed@example.org", store::Role::kEditor);
   auto form = Send(http::Method::kGet, "/admin/login");
   const std::string cookie = std::string(kLoginNonceCookie) + "=" + CookieValue(form, kLoginNonceCookie);
-  for (const std::string& next : {"//evil.example/", "https://evil.example/", "/admin/../x", "/elsewhere"}) {
+  for (const char* next : {"//evil.example/", "https://evil.example/", "/admin/../x", "/elsewhere"}) {
     auto signed_in = Send(http::Method::kPost, "/admin/login",
                           fmt::format("email=ed@example.org&password={}&csrf={}&next={}", kPassword,
                                       HiddenCsrf(form.BodyView()), next),

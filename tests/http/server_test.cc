@@ -284,6 +284,55 @@ TEST(ServerTest, ChunkedBodyOverTheLimitIs413) {
   EXPECT_EQ(r->status, 413);
 }
 
+// Upload routes (ServerOptions::upload_paths) get max_upload_bytes; every
+// other route, and other methods on the upload path, keep max_body_bytes.
+TEST(ServerTest, UploadPathsGetTheLargerBodyLimit) {
+  ServerOptions options = TestOptions();
+  options.max_body_bytes = 10;
+  options.max_upload_bytes = 100;
+  options.upload_paths = {"/upload"};
+  Router router = TestRouter();
+  auto size = [](const http::Request& req) { return Response(200, "text/plain", std::to_string(req.body.size())); };
+  router.Post("/upload", size);
+  router.Add(Method::kPut, "/upload", size);
+  TestServer ts(std::move(router), options);
+  auto post = [&](std::string_view path, size_t n, std::string_view method = "POST") {
+    return Fetch(ts.port(), RawRequest(method, path, "Content-Length: " + std::to_string(n) + "\r\n") + std::string(n, 'u'));
+  };
+
+  auto big_upload = post("/upload?csrf=x", 100);
+  ASSERT_TRUE(big_upload);
+  EXPECT_EQ(big_upload->status, 200);
+  EXPECT_EQ(big_upload->body, "100");
+  auto too_big_upload = post("/upload", 101);
+  ASSERT_TRUE(too_big_upload);
+  EXPECT_EQ(too_big_upload->status, 413);
+  auto elsewhere = post("/echo", 11);
+  ASSERT_TRUE(elsewhere);
+  EXPECT_EQ(elsewhere->status, 413);
+  auto put = post("/upload", 11, "PUT");
+  ASSERT_TRUE(put);
+  EXPECT_EQ(put->status, 413);
+  auto prefix = post("/upload/more", 11);
+  ASSERT_TRUE(prefix);
+  EXPECT_EQ(prefix->status, 413);
+
+  // Chunked bodies are counted as they arrive, against the route's limit.
+  auto chunked_ok = Fetch(ts.port(), RawRequest("POST", "/upload", "Transfer-Encoding: chunked\r\n") + "3c\r\n" +
+                                         std::string(60, 'c') + "\r\n0\r\n\r\n");
+  ASSERT_TRUE(chunked_ok);
+  EXPECT_EQ(chunked_ok->body, "60");
+  auto chunked_big = Fetch(ts.port(), RawRequest("POST", "/upload", "Transfer-Encoding: chunked\r\n") + "3c\r\n" +
+                                          std::string(60, 'c') + "\r\n3c\r\n" + std::string(60, 'c') +
+                                          "\r\n0\r\n\r\n");
+  ASSERT_TRUE(chunked_big);
+  EXPECT_EQ(chunked_big->status, 413);
+  auto chunked_elsewhere = Fetch(ts.port(), RawRequest("POST", "/echo", "Transfer-Encoding: chunked\r\n") + "14\r\n" +
+                                                std::string(20, 'z') + "\r\n0\r\n\r\n");
+  ASSERT_TRUE(chunked_elsewhere);
+  EXPECT_EQ(chunked_elsewhere->status, 413);
+}
+
 TEST(ServerTest, MalformedRequestsAre400AndTheServerKeepsServing) {
   TestServer ts(TestRouter());
   const std::string bad[] = {

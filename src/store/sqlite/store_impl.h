@@ -141,6 +141,26 @@ class SqliteStore final : public Store {
 
   Result<Media> PutMedia(const Media& media) override;
   Result<std::optional<Media>> FindMedia(std::string_view name) override;
+  // media_store.cc
+  Result<Media> AddMedia(const Media& media) override;
+  Result<MediaPage> ListMedia(const MediaQuery& query) override;
+  Result<std::optional<Media>> FindMediaDetails(std::string_view name) override;
+  Status UpdateMediaDetails(std::string_view name, std::string_view alt, std::string_view credit,
+                            std::string_view caption) override;
+  Result<std::vector<MediaUse>> ListMediaUses(std::string_view name) override;
+  Status DeleteMedia(std::string_view name) override;
+
+  // editorial.cc
+  Result<AdminArticlePage> ListAdminArticles(const AdminArticleQuery& query) override;
+  Result<std::optional<EditorialArticle>> FindArticleById(int64_t id) override;
+  Status SaveArticleRevision(EditorialArticle& article, const RevisionSave& save) override;
+  Status TrashArticle(int64_t id, int64_t user_id, int64_t now) override;
+  Status RestoreArticle(int64_t id, int64_t user_id, int64_t now) override;
+  Status SetInReview(int64_t id, bool in_review) override;
+  Result<ArticleRevision> SaveAutosave(const EditorialArticle& draft, int64_t user_id, int64_t now) override;
+  Result<std::vector<ArticleRevision>> ListRevisions(int64_t article_id) override;
+  Result<std::optional<ArticleRevision>> FindRevision(int64_t article_id, int64_t revision_id) override;
+  Result<std::vector<Correction>> ListCorrections(int64_t article_id, int64_t now, int limit) override;
 
  private:
   SqliteStore() = default;
