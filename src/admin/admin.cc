@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <ctime>
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
@@ -40,6 +41,15 @@ std::string SafeNext(std::string_view next) {
   for (char ch : next)
     if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f) return "/admin/";
   return std::string(next);
+}
+
+// "2026-11-29 14:05 UTC", for lists.
+std::string ShortTime(int64_t t) {
+  std::tm tm{};
+  const std::time_t tt = static_cast<std::time_t>(t);
+  gmtime_r(&tt, &tm);
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02} UTC", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                     tm.tm_min);
 }
 
 std::string RoleName(store::Role role) {
@@ -334,6 +344,33 @@ struct Admin::Impl {
     if (auto* r = std::get_if<Response>(&guarded)) return std::move(*r);
     const auto& visitor = std::get<Visitor>(guarded);
     json::object view{{"title", "Dashboard"}};
+    // Drafts, work in review and what is scheduled; an author sees their own.
+    json::array panels;
+    const std::pair<store::ArticleFilter, const char*> kPanels[] = {{store::ArticleFilter::kDraft, "Drafts"},
+                                                                    {store::ArticleFilter::kReview, "Submitted for review"},
+                                                                    {store::ArticleFilter::kScheduled, "Scheduled"}};
+    for (const auto& [filter, label] : kPanels) {
+      store::AdminArticleQuery q;
+      q.filter = filter;
+      q.limit = 8;
+      if (visitor.user.role == store::Role::kAuthor) q.owner_user_id = visitor.user.id;
+      auto page = store.ListAdminArticles(q);
+      if (!page.ok()) return StoreError(page.status(), "listing articles");
+      json::array list;
+      for (const auto& e : page->items) {
+        const auto& a = e.article;
+        std::string meta = filter == store::ArticleFilter::kScheduled
+                               ? fmt::format("publishes {}", ShortTime(a.published_at))
+                               : fmt::format("changed {}", ShortTime(a.updated_at > 0 ? a.updated_at : a.created_at));
+        list.push_back(json::object{{"title", a.title.empty() ? std::string("(untitled)") : a.title},
+                                    {"edit_url", fmt::format("/admin/articles/{}", a.id)},
+                                    {"meta", std::move(meta)}});
+      }
+      json::object panel{{"id", std::string(store::ToString(filter))}, {"label", label}, {"count", page->total}};
+      if (!list.empty()) panel["items"] = json::object{{"list", std::move(list)}};
+      panels.push_back(std::move(panel));
+    }
+    view["dashboard_articles"] = std::move(panels);
     if (visitor.user.role != store::Role::kAuthor) {
       json::array pending;
       auto list = store.ListComments({.article_id = 0, .status = store::CommentStatus::kPending, .limit = 10,

@@ -10,6 +10,8 @@
 #include <mutex>
 #include <fmt/format.h>
 
+#include "admin/media_pages.h"
+
 #include "content/content.h"
 
 namespace chancery::admin {
@@ -687,6 +689,13 @@ struct ArticlePages::Impl {
       e.in_review = true;  // an author's edit keeps it in the queue
     }
     a.updated_at = now;
+    // A featured image must be described before readers see the article:
+    // its own alt text, or the library's for an uploaded image.
+    if ((form.action == "publish" || form.action == "schedule") && !a.image.url.empty() && a.image.alt.empty() &&
+        !MediaHasAlt(store(), a.image.url))
+      state.error =
+          "The article was not published: describe the featured image in its alt text first "
+          "(what it shows, for readers using screen readers).";
     if (!state.title_error.empty() || !state.slug_error.empty() || !state.schedule_error.empty() ||
         !state.correction_error.empty() || !state.error.empty()) {
       if (state.error.empty()) state.error = "The article was not saved: see the notes below.";

@@ -278,3 +278,56 @@ TEST_F(NewsroomArticlesTest, ACorrectionIsShownOnTheArticleAndInTheCorrectionsPa
 
 }  // namespace
 }  // namespace chancery::testing
+
+namespace chancery::testing {
+namespace {
+
+TEST_F(NewsroomArticlesTest, TheDashboardListsDraftsReviewAndScheduledWorkAuthorsSeeTheirOwn) {
+  Session author = SignIn("author@example.org");
+  const int64_t mine = CreateDraft(author, "Notes on the Quad");
+  ASSERT_GT(mine, 0);
+  Session other = SignIn("other@example.org");
+  const int64_t theirs = CreateDraft(other, "Someone Else's Draft");
+  ASSERT_GT(theirs, 0);
+  auto submitted = other.Post("/admin/articles/" + std::to_string(theirs),
+                              {{"title", "Someone Else's Draft"}, {"revision", "1"}, {"action", "submit"}});
+  ASSERT_TRUE(submitted);
+  ASSERT_EQ(submitted->status, 303) << submitted->body;
+
+  auto dash = author.Get("/admin/");
+  ASSERT_TRUE(dash);
+  EXPECT_EQ(dash->status, 200);
+  EXPECT_NE(dash->body.find("Notes on the Quad"), std::string::npos);
+  EXPECT_EQ(dash->body.find("Someone Else"), std::string::npos);
+
+  Session editor = SignIn("editor@example.org");
+  auto editors = editor.Get("/admin/");
+  ASSERT_TRUE(editors);
+  EXPECT_NE(editors->body.find("Notes on the Quad"), std::string::npos);
+  EXPECT_NE(editors->body.find("Submitted for review"), std::string::npos);
+  EXPECT_NE(editors->body.find("Someone Else&#39;s Draft"), std::string::npos);
+}
+
+TEST_F(NewsroomArticlesTest, AnImageWithoutAltTextStopsPublication) {
+  Session editor = SignIn("editor@example.org");
+  const int64_t id = CreateDraft(editor, "Maps of the Corridor");
+  ASSERT_GT(id, 0);
+  const std::string url = "/admin/articles/" + std::to_string(id);
+  // An uploaded image that the library has no description for.
+  auto refused = editor.Post(url, {{"title", "Maps of the Corridor"}, {"revision", "1"}, {"action", "publish"},
+                                   {"image_url", "/media/no-such-upload.jpg"}});
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 422);
+  EXPECT_NE(refused->body.find("describe the featured image"), std::string::npos);
+  EXPECT_EQ(HttpGet(editor.port, "/articles/maps-of-the-corridor")->status, 404);
+  // Described on the article itself, it publishes.
+  auto published = editor.Post(url, {{"title", "Maps of the Corridor"}, {"revision", "1"}, {"action", "publish"},
+                                     {"image_url", "/media/no-such-upload.jpg"},
+                                     {"image_alt", "A hand-drawn map of the corridor's route"}});
+  ASSERT_TRUE(published);
+  EXPECT_EQ(published->status, 303) << published->body;
+  EXPECT_EQ(HttpGet(editor.port, "/articles/maps-of-the-corridor")->status, 200);
+}
+
+}  // namespace
+}  // namespace chancery::testing
