@@ -422,6 +422,7 @@ Response Admin::Message(int status, const Visitor* visitor, std::string title, s
   return impl_->MessagePage(status, visitor, std::move(title), std::move(text), std::move(back_url));
 }
 const comments::Key& Admin::key() const { return impl_->key; }
+const std::string& Admin::BaseUrl() const { return impl_->options.base_url; }
 store::Store& Admin::store() { return impl_->store; }
 int64_t Admin::Now() const { return impl_->clock(); }
 

@@ -80,6 +80,8 @@ class Admin {
                          std::string back_url = "/admin/");
 
   const comments::Key& key() const;
+  // The site's public address, without a trailing slash.
+  const std::string& BaseUrl() const;
   store::Store& store();
   int64_t Now() const;
 

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "admin/media_pages.h"
+#include "comments/token.h"
 
 #include "content/content.h"
 
@@ -547,6 +548,7 @@ struct ArticlePages::Impl {
     if (!state.notice.empty()) view["notice"] = state.notice;
     if (!is_new) {
       view["revisions_url"] = fmt::format("/admin/articles/{}/revisions", e.article.id);
+      view["preview_link_url"] = fmt::format("/admin/articles/{}/preview-link", e.article.id);
       view["autosave_url"] = fmt::format("/admin/articles/{}/autosave", e.article.id);
       auto corrections = store().ListCorrections(e.article.id, 0, 100);
       if (corrections.ok() && !corrections->empty()) {
@@ -781,6 +783,33 @@ struct ArticlePages::Impl {
     return r;
   }
 
+  // ---- Embargoed preview links --------------------------------------------------------
+
+  // POST /admin/articles/:id/preview-link: a signed link that shows the
+  // article as it stands to anyone holding it, for `days` (1..30, default 7).
+  Response PreviewLink(const Request& request) {
+    auto g = admin.Guard(request, {});
+    if (auto* r = std::get_if<Response>(&g)) return std::move(*r);
+    const Visitor& v = std::get<Visitor>(g);
+    auto loaded = Load(request, v);
+    if (auto* r = std::get_if<Response>(&loaded)) return std::move(*r);
+    const EditorialArticle& e = std::get<EditorialArticle>(loaded);
+    int64_t days = 7;
+    const auto fields = http::ParseForm(request.body);
+    for (const auto& [name, value] : fields)
+      if (name == "days") days = ParseId(value).value_or(7);
+    days = std::clamp<int64_t>(days, 1, 30);
+    const int64_t until = admin.Now() + days * 86400;
+    const std::string token = comments::Sign(admin.key(), fmt::format("preview:{}:{}", e.article.id, until));
+    const std::string url = admin.BaseUrl() + "/preview/" + token;
+    json::object view{{"title", "Preview link"},
+                      {"preview", json::object{{"url", url},
+                                               {"article_title", e.article.title},
+                                               {"days", days},
+                                               {"back_url", fmt::format("/admin/articles/{}", e.article.id)}}}};
+    return admin.Render(200, "preview-link", "articles", v, std::move(view));
+  }
+
   // ---- Autosave and preview ----------------------------------------------------------
 
   // Form fields, or the string members of a JSON object body.
@@ -974,6 +1003,7 @@ void ArticlePages::RegisterRoutes(http::Router& router) {
   router.Get("/admin/articles/:id/revisions/diff", [impl](const Request& r) { return impl->Diff(r); });
   router.Post("/admin/articles/:id/revisions/:rev/restore", [impl](const Request& r) { return impl->RestoreRevision(r); });
   router.Post("/admin/preview", [impl](const Request& r) { return impl->Preview(r); });
+  router.Post("/admin/articles/:id/preview-link", [impl](const Request& r) { return impl->PreviewLink(r); });
 }
 
 }  // namespace chancery::admin

@@ -38,13 +38,15 @@ struct Site::Impl {
         theme(std::move(t)),
         options(std::move(o)),
         clock(std::move(c)),
-        pipeline(store, comments::LoadOrCreateKey(store), options.comments),
+        pipeline_key(comments::LoadOrCreateKey(store)),
+        pipeline(store, pipeline_key, options.comments),
         discussion(store, pipeline, options.base_url) {}
 
   store::Store& store;
   std::shared_ptr<const theme::Theme> theme;
   SiteOptions options;
   Clock clock;
+  comments::Key pipeline_key;  // also signs preview links
   comments::Pipeline pipeline;
   Discussion discussion;
 
@@ -178,7 +180,7 @@ struct Site::Impl {
   // The article page; after a post that was not taken, `state` refills the
   // form and `status` says why (422, 429, 409, 403).
   Response ArticlePage(const store::Article& a, const Request& request, const FormState* state, int status,
-                       const std::string& unsent = "") {
+                       const std::string& unsent = "", int64_t preview_until = 0) {
     const int64_t now = clock();
     json::object article = CardView(a);
     article["html"] = a.body_html;
@@ -197,7 +199,9 @@ struct Site::Impl {
       article["toc"] = std::move(items);
       article["has_toc"] = true;
     }
-    json::object discussion_view = discussion.View(a, request, state, now, unsent);
+    // A preview of an unpublished article has no discussion yet.
+    json::object discussion_view = preview_until > 0 ? json::object{{"count", 0}}
+                                                     : discussion.View(a, request, state, now, unsent);
     article["comment_count"] = discussion_view["count"];
     article["comment_label"] = CommentLabel(discussion_view["count"].as_int64());
 
@@ -215,7 +219,8 @@ struct Site::Impl {
       article["corrections"] = std::move(corrections);
     }
 
-    json::object view{{"article", std::move(article)}, {"comments", std::move(discussion_view)}};
+    json::object view{{"article", std::move(article)}};
+    if (preview_until == 0) view["comments"] = std::move(discussion_view);
     auto adjacent = store.AdjacentArticles(a, now);
     if (adjacent.ok()) {
       if (adjacent->previous) view["previous"] = CardView(*adjacent->previous);
@@ -231,8 +236,18 @@ struct Site::Impl {
     // A page after a rejected post, or one with a reply target, is not
     // the canonical page and should not be indexed.
     if (state != nullptr || request.QueryParam("replyto")) page["noindex"] = true;
+    if (preview_until > 0) {
+      page["noindex"] = true;
+      page.erase("canonical");
+      view["preview"] = json::object{{"until", HumanDate(preview_until)}};
+    }
     view["page"] = std::move(page);
     Response r = Render(status, "article", std::move(view));
+    if (preview_until > 0) {
+      r.headers.Set("Cache-Control", "private, no-store");
+      r.headers.Set("X-Robots-Tag", "noindex, nofollow");
+      return r;
+    }
     // A commenter's page shows their held comments and their details.
     if (discussion.IsPersonal(request) || state != nullptr) r.headers.Set("Cache-Control", "private, no-store");
     return r;
@@ -493,6 +508,39 @@ struct Site::Impl {
 
   Response CommentsFeed(const Request&) { return CommentFeed(nullptr); }
 
+  // ---- Embargoed previews -----------------------------------------------------
+
+  // /preview/<token>: an unpublished article for someone without an account,
+  // while the signed token (comments::Sign of "preview:<id>:<until>", made
+  // in the newsroom) is genuine and unexpired. Never indexed, never cached.
+  Response Preview(const Request& request) {
+    auto payload = comments::Verify(pipeline_key, request.Param("token"));
+    int64_t id = 0, until = 0;
+    if (payload && payload->rfind("preview:", 0) == 0) {
+      const std::string rest = payload->substr(8);
+      const size_t colon = rest.find(':');
+      if (colon != std::string::npos) {
+        std::from_chars(rest.data(), rest.data() + colon, id);
+        std::from_chars(rest.data() + colon + 1, rest.data() + rest.size(), until);
+      }
+    }
+    if (id <= 0 || until <= 0) return NotFound(request);
+    if (clock() >= until) {
+      json::object view{{"page", json::object{{"title", "This preview has expired"}, {"noindex", true}}},
+                        {"message", json::object{{"title", "This preview has expired"},
+                                                 {"text", "Ask the editor who sent it for a new link."},
+                                                 {"back_url", "/"}}}};
+      Response r = Render(410, "message", std::move(view));
+      r.headers.Set("Cache-Control", "no-store");
+      r.headers.Set("X-Robots-Tag", "noindex, nofollow");
+      return r;
+    }
+    auto found = store.FindArticleById(id);
+    if (!found.ok()) return ServerError(found.status(), "finding a preview");
+    if (!found.value() || found.value()->trashed_at > 0) return NotFound(request);
+    return ArticlePage(found.value()->article, request, nullptr, 200, "", until);
+  }
+
   // ---- Corrections ---------------------------------------------------------
 
   Result<json::array> CorrectionEntries(int limit) {
@@ -715,7 +763,7 @@ struct Site::Impl {
 
   Response Robots(const Request&) {
     Response r(200, "text/plain; charset=utf-8",
-               fmt::format("User-agent: *\nDisallow: /admin/\nAllow: /\n\nSitemap: {}/sitemap.xml\n", options.base_url));
+               fmt::format("User-agent: *\nDisallow: /admin/\nDisallow: /preview/\nAllow: /\n\nSitemap: {}/sitemap.xml\n", options.base_url));
     r.headers.Set("Cache-Control", "public, max-age=3600");
     return r;
   }
@@ -770,6 +818,7 @@ void Site::RegisterRoutes(http::Router& router) {
   router.Post("/articles/:slug/comments/:id/edit", bind(&Site::EditComment));
   router.Post("/articles/:slug/comments/:id/delete", bind(&Site::DeleteComment));
   router.Get("/comments.xml", bind(&Site::CommentsFeed));
+  router.Get("/preview/:token", [this](const Request& r) { return impl_->Preview(r); });
   router.Get("/corrections", [this](const Request& r) { return impl_->CorrectionsPage(r); });
   router.Get("/corrections.xml", [this](const Request& r) { return impl_->CorrectionsFeed(r); });
   router.Get("/tags/:slug", bind(&Site::TagPage));

@@ -331,3 +331,51 @@ TEST_F(NewsroomArticlesTest, AnImageWithoutAltTextStopsPublication) {
 
 }  // namespace
 }  // namespace chancery::testing
+
+namespace chancery::testing {
+namespace {
+
+TEST_F(NewsroomArticlesTest, APreviewLinkShowsADraftToAnyoneUntilItExpiresAndIsNeverIndexed) {
+  Session editor = SignIn("editor@example.org");
+  const int64_t id = CreateDraft(editor, "Embargoed Analysis", "Not yet public.\n");
+  ASSERT_GT(id, 0);
+  EXPECT_EQ(HttpGet(editor.port, "/articles/embargoed-analysis")->status, 404);
+  // Authors can make links for their own articles only; CSRF as always.
+  auto no_csrf = editor.Post("/admin/articles/" + std::to_string(id) + "/preview-link", {{"days", "7"}}, false);
+  ASSERT_TRUE(no_csrf);
+  EXPECT_EQ(no_csrf->status, 403);
+  Session other = SignIn("other@example.org");
+  EXPECT_EQ(other.Post("/admin/articles/" + std::to_string(id) + "/preview-link", {{"days", "7"}})->status, 403);
+
+  auto made = editor.Post("/admin/articles/" + std::to_string(id) + "/preview-link", {{"days", "1"}});
+  ASSERT_TRUE(made);
+  ASSERT_EQ(made->status, 200) << made->body;
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(made->body, m, std::regex("/preview/([A-Za-z0-9_:.-]+)")));
+  const std::string path = m[0];
+
+  // No cookie: a stranger reads it, marked as a preview and not indexed.
+  auto page = HttpGet(editor.port, path);
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("Embargoed Analysis"), std::string::npos);
+  EXPECT_NE(page->body.find("preview-banner"), std::string::npos);
+  EXPECT_NE(page->body.find("<meta name=\"robots\" content=\"noindex\">"), std::string::npos);
+  EXPECT_EQ(page->Header("x-robots-tag"), "noindex, nofollow");
+  EXPECT_NE(page->Header("cache-control").find("no-store"), std::string::npos);
+  EXPECT_EQ(page->body.find("id=\"commentform\""), std::string::npos);
+  EXPECT_NE(HttpGet(editor.port, "/robots.txt")->body.find("Disallow: /preview/"), std::string::npos);
+
+  // An altered token shows nothing.
+  std::string forged = path;
+  forged[forged.size() - 3] = forged[forged.size() - 3] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(HttpGet(editor.port, forged)->status, 404);
+  // In the trash, the link stops working.
+  auto trashed = editor.Post("/admin/articles/" + std::to_string(id) + "/trash", {});
+  ASSERT_TRUE(trashed);
+  EXPECT_EQ(trashed->status, 303);
+  EXPECT_EQ(HttpGet(editor.port, path)->status, 404);
+}
+
+}  // namespace
+}  // namespace chancery::testing

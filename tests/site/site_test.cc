@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include "comments/pipeline.h"
+#include "comments/token.h"
 #include "content/content.h"
 #include "store/store.h"
 #include "theme/theme.h"
@@ -155,6 +157,32 @@ TEST_F(SiteTest, HealthzAndRobots) {
   EXPECT_EQ(h.status, 200);
   EXPECT_NE(h.BodyView().find("\"status\":\"ok\""), std::string_view::npos);
   EXPECT_NE(Get("/robots.txt").BodyView().find("Disallow: /admin/"), std::string_view::npos);
+}
+
+TEST_F(SiteTest, PreviewLinksShowDraftsUntilTheyExpire) {
+  Save(Make("under-embargo", "Draft text.", 0, store::ArticleStatus::kDraft));
+  EXPECT_EQ(Get("/articles/under-embargo").status, 404);
+  auto found = store_->FindArticle("under-embargo");
+  ASSERT_TRUE(found.ok() && found.value());
+  const comments::Key key = comments::LoadOrCreateKey(*store_);
+  const int64_t until = kNow + 3600;
+  const std::string token = comments::Sign(key, fmt::format("preview:{}:{}", found.value()->id, until));
+  auto page = Get("/preview/" + token);
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.BodyView().find("Title of under-embargo"), std::string_view::npos);
+  EXPECT_NE(page.BodyView().find("preview-banner"), std::string_view::npos);
+  EXPECT_EQ(page.BodyView().find("rel=\"canonical\""), std::string_view::npos);
+  // Signed with another key, or for another purpose: nothing.
+  EXPECT_EQ(Get("/preview/" + comments::Sign(comments::GenerateKey(),
+                                               fmt::format("preview:{}:{}", found.value()->id, until)))
+                .status,
+            404);
+  EXPECT_EQ(Get("/preview/" + comments::Sign(key, fmt::format("own:{}", found.value()->id))).status, 404);
+  // At its end the link says it has expired.
+  now_ = until;
+  auto expired = Get("/preview/" + token);
+  EXPECT_EQ(expired.status, 410);
+  EXPECT_NE(expired.BodyView().find("This preview has expired"), std::string_view::npos);
 }
 
 }  // namespace
