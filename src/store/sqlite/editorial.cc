@@ -6,7 +6,6 @@
 #include <array>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -66,30 +65,7 @@ constexpr char kEditorialSummary[] = CHANCERY_EDITORIAL_HEAD "'', '', '', " CHAN
 
 Result<EditorialArticle> ReadEditorial(const Statement& row) {
   EditorialArticle e;
-  Article& a = e.article;
-  a.id = row.Int64(0);
-  a.slug = row.Text(1);
-  a.title = row.Text(2);
-  a.dek = row.Text(3);
-  a.body_markdown = row.Text(4);
-  a.body_html = row.Text(5);
-  a.plain_text = row.Text(6);
-  a.toc_json = row.Text(7);
-  a.excerpt = row.Text(8);
-  a.reading_minutes = row.Int(9);
-  const auto status = ParseArticleStatus(row.Text(10));
-  if (!status) return Status::Corruption("article " + Quoted(a.slug) + " has an unknown status");
-  a.status = *status;
-  a.published_at = row.Int64(11);
-  a.updated_at = row.Int64(12);
-  a.created_at = row.Int64(13);
-  a.image.url = row.Text(14);
-  a.image.credit = row.Text(15);
-  a.image.alt = row.Text(16);
-  a.image.caption = row.Text(17);
-  a.image.width = row.Int(18);
-  a.image.height = row.Int(19);
-  a.comments_open = row.Int(20) != 0;
+  CHANCERY_ASSIGN_OR_RETURN(e.article, ReadArticle(row));
   e.revision = row.Int64(21);
   e.in_review = row.Int(22) != 0;
   e.trashed_at = row.Int64(23);
@@ -98,43 +74,11 @@ Result<EditorialArticle> ReadEditorial(const Statement& row) {
   return e;
 }
 
-// Authors and tags of the articles, one query each (ids as a JSON array).
+// Authors and tags of the articles, one query each.
 Status LoadEditorialLinks(Connection& db, std::vector<EditorialArticle>& items) {
-  if (items.empty()) return Status::Ok();
-  std::unordered_map<int64_t, Article*> by_id;
-  std::string ids = "[";
-  for (EditorialArticle& e : items) {
-    if (!by_id.empty()) ids += ',';
-    ids += std::to_string(e.article.id);
-    by_id[e.article.id] = &e.article;
-  }
-  ids += ']';
-  {
-    CHANCERY_ASSIGN_OR_RETURN(
-        StatementLease stmt,
-        db.Prepare("SELECT l.article_id, u.id, u.slug, u.name, u.bio, u.affiliation, u.disclosure"
-                   " FROM article_authors l JOIN authors u ON u.id = l.author_id"
-                   " WHERE l.article_id IN (SELECT value FROM json_each(?1)) ORDER BY l.article_id, l.position"));
-    stmt->Bind(1, ids);
-    for (;;) {
-      CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
-      if (!row) break;
-      Author author{stmt->Int64(1), stmt->Text(2), stmt->Text(3), stmt->Text(4), stmt->Text(5), stmt->Text(6)};
-      by_id[stmt->Int64(0)]->authors.push_back(std::move(author));
-    }
-  }
-  CHANCERY_ASSIGN_OR_RETURN(StatementLease stmt,
-                            db.Prepare("SELECT l.article_id, t.id, t.slug, t.name"
-                                       " FROM article_tags l JOIN tags t ON t.id = l.tag_id"
-                                       " WHERE l.article_id IN (SELECT value FROM json_each(?1))"
-                                       " ORDER BY l.article_id, l.position"));
-  stmt->Bind(1, ids);
-  for (;;) {
-    CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
-    if (!row) break;
-    by_id[stmt->Int64(0)]->tags.push_back(Tag{stmt->Int64(1), stmt->Text(2), stmt->Text(3)});
-  }
-  return Status::Ok();
+  std::vector<Article*> articles;
+  for (EditorialArticle& e : items) articles.push_back(&e.article);
+  return LoadLinks(db, std::move(articles));
 }
 
 Result<std::optional<EditorialArticle>> FindByIdIn(Connection& db, int64_t id) {

@@ -75,6 +75,8 @@ Result<T> WithContext(Result<T> result, std::string_view context) {
   return result.status().WithContext(context);
 }
 
+}  // namespace
+
 // Column order of every article query (see article_sql.h).
 Result<Article> ReadArticle(const Statement& row) {
   Article a;
@@ -106,6 +108,8 @@ Result<Article> ReadArticle(const Statement& row) {
   a.comments_open = row.Int(20) != 0;
   return a;
 }
+
+namespace {
 
 Author ReadAuthor(const Statement& row, int first) {
   Author a;
@@ -264,6 +268,8 @@ Status CheckPage(int limit, int offset) {
   return Status::Ok();
 }
 
+}  // namespace
+
 // Fills the authors and tags of `articles` with one query each.
 Status LoadLinks(Connection& db, std::vector<Article*> articles) {
   if (articles.empty()) return Status::Ok();
@@ -293,6 +299,8 @@ Status LoadLinks(Connection& db, std::vector<Article*> articles) {
   }
   return Status::Ok();
 }
+
+namespace {
 
 // Runs a query expected to give at most one article, then its links.
 Result<std::optional<Article>> QueryOneArticle(Connection& db, StatementLease& stmt) {

@@ -20,6 +20,12 @@
 
 namespace chancery::store::sqlite {
 
+// Shared by the backend's files; defined in sqlite_store.cc.
+// An article from a row whose first columns are in article_sql.h's order.
+Result<Article> ReadArticle(const Statement& row);
+// Fills the authors and tags of `articles` with one query each.
+Status LoadLinks(Connection& db, std::vector<Article*> articles);
+
 // ---- The reader pool ------------------------------------------------------------
 
 class ReaderPool {
