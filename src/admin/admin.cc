@@ -18,21 +18,6 @@ using http::Response;
 
 namespace {
 
-std::string FieldValue(const std::vector<std::pair<std::string, std::string>>& fields, std::string_view name) {
-  for (const auto& [n, v] : fields)
-    if (n == name) return v;
-  return "";
-}
-
-bool IsFormBody(const Request& request) {
-  auto type = request.headers.Get("Content-Type");
-  if (!type) return false;
-  std::string lower(type->substr(0, type->find(';')));
-  for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  while (!lower.empty() && lower.back() == ' ') lower.pop_back();
-  return lower == "application/x-www-form-urlencoded";
-}
-
 // Only a path inside the admin may follow sign-in (no open redirects).
 std::string SafeNext(std::string_view next) {
   if (next.rfind("/admin/", 0) != 0 || next.find("//") != std::string_view::npos ||
@@ -163,7 +148,7 @@ struct Admin::Impl {
                          "/admin/");
     if (request.method != http::Method::kGet && request.method != http::Method::kHead) {
       std::string posted(request.headers.Get("X-CSRF-Token").value_or(""));
-      if (posted.empty() && IsFormBody(request)) posted = FieldValue(http::ParseForm(request.body), "csrf");
+      if (posted.empty() && http::IsFormUrlEncoded(request)) posted = http::FormValue(http::ParseForm(request.body), "csrf");
       if (posted.empty()) posted = request.QueryParam("csrf").value_or("");
       if (!CheckCsrfToken(key, hash, posted))
         return MessagePage(403, &visitor, "This form has expired",
@@ -197,7 +182,7 @@ struct Admin::Impl {
     const std::string nonce = NewNonce();
     json::object view{{"title", "Sign in"},
                       {"csrf", LoginCsrfToken(key, nonce)},
-                      {"next", SafeNext(request.QueryParam("next").value_or(FieldValue(http::ParseForm(request.body), "next")))},
+                      {"next", SafeNext(request.QueryParam("next").value_or(http::FormValue(http::ParseForm(request.body), "next")))},
                       {"email", std::move(email)}};
     if (!error.empty()) view["error"] = std::move(error);
     if (request.QueryParam("expired")) view["notice"] = "Your session has ended. Please sign in again.";
@@ -220,12 +205,12 @@ struct Admin::Impl {
 
   Response Login(const Request& request) {
     const int64_t now = clock();
-    if (!IsFormBody(request)) return LoginForm(request, 415, "The sign-in form must be sent as a web form.", "");
+    if (!http::IsFormUrlEncoded(request)) return LoginForm(request, 415, "The sign-in form must be sent as a web form.", "");
     const auto fields = http::ParseForm(request.body);
-    const std::string email = FieldValue(fields, "email");
-    const std::string password = FieldValue(fields, "password");
+    const std::string email = http::FormValue(fields, "email");
+    const std::string password = http::FormValue(fields, "password");
     const std::string nonce = request.Cookie(kLoginNonceCookie).value_or("");
-    if (!CheckLoginCsrfToken(key, nonce, FieldValue(fields, "csrf")))
+    if (!CheckLoginCsrfToken(key, nonce, http::FormValue(fields, "csrf")))
       return LoginForm(request, 403,
                        "The sign-in form expired or did not come from this site. Nothing was sent; please try "
                        "again.",
@@ -279,7 +264,7 @@ struct Admin::Impl {
     Status created = store.CreateSession(session);
     if (!created.ok()) return StoreError(created, "creating a session");
     spdlog::info("{} signed in from {}", user.value()->email, request.remote_address);
-    Response r = Redirect(SafeNext(FieldValue(fields, "next")));
+    Response r = Redirect(SafeNext(http::FormValue(fields, "next")));
     r.headers.Add("Set-Cookie", fmt::format("{}={}; Max-Age={}; {}", kSessionCookie, token,
                                             int64_t{options.session_max_days} * 86400, CookieAttributes("/admin")));
     r.headers.Add("Set-Cookie",
@@ -312,9 +297,9 @@ struct Admin::Impl {
     if (auto* r = std::get_if<Response>(&guarded)) return std::move(*r);
     const auto& visitor = std::get<Visitor>(guarded);
     const auto fields = http::ParseForm(request.body);
-    const std::string current = FieldValue(fields, "current_password");
-    const std::string fresh = FieldValue(fields, "new_password");
-    const std::string again = FieldValue(fields, "confirm_password");
+    const std::string current = http::FormValue(fields, "current_password");
+    const std::string fresh = http::FormValue(fields, "new_password");
+    const std::string again = http::FormValue(fields, "confirm_password");
     auto fail = [&](int status, std::string error) {
       json::object view{{"title", "Change your password"}, {"error", std::move(error)}};
       return RenderPage(status, "password", "password", &visitor, std::move(view));

@@ -222,12 +222,6 @@ namespace {
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
-std::string Field(const Fields& fields, std::string_view name) {
-  for (const auto& [n, v] : fields)
-    if (n == name) return v;
-  return "";
-}
-
 std::vector<std::string> AllFields(const Fields& fields, std::string_view name) {
   std::vector<std::string> out;
   for (const auto& [n, v] : fields)
@@ -289,22 +283,22 @@ struct EditorForm {
 
 EditorForm ReadForm(const Fields& f) {
   EditorForm form;
-  form.title = Trim(Field(f, "title"));
-  form.slug = Trim(Field(f, "slug"));
-  form.dek = Trim(Field(f, "dek"));
-  form.body = Field(f, "body");
-  form.tags = Field(f, "tags");
-  form.image_url = Trim(Field(f, "image_url"));
-  form.image_credit = Trim(Field(f, "image_credit"));
-  form.image_alt = Trim(Field(f, "image_alt"));
-  form.image_caption = Trim(Field(f, "image_caption"));
+  form.title = Trim(http::FormValue(f, "title"));
+  form.slug = Trim(http::FormValue(f, "slug"));
+  form.dek = Trim(http::FormValue(f, "dek"));
+  form.body = http::FormValue(f, "body");
+  form.tags = http::FormValue(f, "tags");
+  form.image_url = Trim(http::FormValue(f, "image_url"));
+  form.image_credit = Trim(http::FormValue(f, "image_credit"));
+  form.image_alt = Trim(http::FormValue(f, "image_alt"));
+  form.image_caption = Trim(http::FormValue(f, "image_caption"));
   form.authors = AllFields(f, "authors");
-  form.action = Field(f, "action");
+  form.action = http::FormValue(f, "action");
   if (form.action.empty()) form.action = "save";
-  form.schedule_at = Trim(Field(f, "schedule_at"));
-  form.is_correction = !Field(f, "is_correction").empty();
-  form.correction_note = Trim(Field(f, "correction_note"));
-  form.revision = ParseId(Field(f, "revision")).value_or(0);
+  form.schedule_at = Trim(http::FormValue(f, "schedule_at"));
+  form.is_correction = !http::FormValue(f, "is_correction").empty();
+  form.correction_note = Trim(http::FormValue(f, "correction_note"));
+  form.revision = ParseId(http::FormValue(f, "revision")).value_or(0);
   return form;
 }
 
@@ -848,8 +842,8 @@ struct ArticlePages::Impl {
     auto g = admin.Guard(request, {});
     if (auto* r = std::get_if<Response>(&g)) return std::move(*r);
     const Fields fields = BodyFields(request);
-    std::string markdown = Field(fields, "body");
-    if (markdown.empty()) markdown = Field(fields, "markdown");
+    std::string markdown = http::FormValue(fields, "body");
+    if (markdown.empty()) markdown = http::FormValue(fields, "markdown");
     auto rendered = content::RenderMarkdown(markdown);
     if (!rendered.ok()) return Json(422, json::object{{"error", rendered.status().message()}});
     return Json(200, json::object{{"html", rendered->html}});

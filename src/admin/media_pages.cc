@@ -41,12 +41,6 @@ constexpr char kVariantCacheControl[] = "public, max-age=2592000";
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
-std::string FieldValue(const Fields& fields, std::string_view name) {
-  for (const auto& [n, v] : fields)
-    if (n == name) return v;
-  return "";
-}
-
 std::optional<int64_t> ParsePositive(std::string_view text) {
   int64_t v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -495,7 +489,7 @@ struct MediaHandlers {
     if (!CanEdit(v, m)) return Forbidden(v, m);
 
     const Fields fields = http::ParseForm(request.body);
-    DetailsForm form{FieldValue(fields, "alt"), FieldValue(fields, "credit"), FieldValue(fields, "caption"), {}};
+    DetailsForm form{http::FormValue(fields, "alt"), http::FormValue(fields, "credit"), http::FormValue(fields, "caption"), {}};
     if (std::string e = CheckText(form.alt, kMaxAlt, false, "alt text"); !e.empty()) form.errors["alt"] = e;
     if (std::string e = CheckText(form.credit, kMaxCredit, false, "credit"); !e.empty()) form.errors["credit"] = e;
     if (std::string e = CheckText(form.caption, kMaxCaption, true, "caption"); !e.empty()) form.errors["caption"] = e;

@@ -24,12 +24,6 @@ using Fields = std::vector<std::pair<std::string, std::string>>;
 const std::vector<Role> kAdminsOnly = {Role::kAdmin};
 constexpr char kZoneinfo[] = "/usr/share/zoneinfo";
 
-std::string FieldValue(const Fields& fields, std::string_view name) {
-  for (const auto& [n, v] : fields)
-    if (n == name) return v;
-  return "";
-}
-
 bool HasField(const Fields& fields, std::string_view name) {
   return std::any_of(fields.begin(), fields.end(), [&](const auto& f) { return f.first == name; });
 }
@@ -192,7 +186,7 @@ std::string FieldId(std::string_view key) {
 // Normalises a posted value; on success `out` holds what to store, else
 // the error to show next to the field.
 std::string CheckSetting(const SettingField& f, const Fields& fields, std::string& out) {
-  const std::string raw = FieldValue(fields, f.key);
+  const std::string raw = http::FormValue(fields, f.key);
   switch (f.kind) {
     case Kind::kBool:
       out = HasField(fields, f.key) && raw != "false" ? "true" : "false";
@@ -321,11 +315,11 @@ struct PeoplePages::Impl {
     if (auto* r = std::get_if<Response>(&g)) return std::move(*r);
     const Visitor& v = std::get<Visitor>(g);
     const auto fields = http::ParseForm(request.body);
-    NewUserForm form{Trim(FieldValue(fields, "email")), Trim(FieldValue(fields, "name")),
-                     FieldValue(fields, "role"), {}};
+    NewUserForm form{Trim(http::FormValue(fields, "email")), Trim(http::FormValue(fields, "name")),
+                     http::FormValue(fields, "role"), {}};
     for (auto& ch : form.email) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    const std::string password = FieldValue(fields, "password");
-    const std::string again = FieldValue(fields, "confirm_password");
+    const std::string password = http::FormValue(fields, "password");
+    const std::string again = http::FormValue(fields, "confirm_password");
 
     const auto at = form.email.find('@');
     if (form.email.empty() || at == 0 || at == std::string::npos || at + 1 >= form.email.size() ||
@@ -416,9 +410,9 @@ struct PeoplePages::Impl {
     if (!found.value()) return admin.Message(404, &v, "No such user", "That user does not exist.", "/admin/users");
     store::User user = *found.value();
     const auto fields = http::ParseForm(request.body);
-    const std::string name = Trim(FieldValue(fields, "name"));
-    const std::string role_name = FieldValue(fields, "role");
-    const auto author_id = ParseInt(FieldValue(fields, "author_id")).value_or(-1);
+    const std::string name = Trim(http::FormValue(fields, "name"));
+    const std::string role_name = http::FormValue(fields, "role");
+    const auto author_id = ParseInt(http::FormValue(fields, "author_id")).value_or(-1);
     json::object errors;
     if (name.empty() || name.size() > 100 || !IsOneLine(name)) errors["name"] = "Enter a name of at most 100 characters.";
     auto role = store::ParseRole(role_name);
@@ -526,7 +520,7 @@ struct PeoplePages::Impl {
         std::string error = CheckSetting(f, fields, out);
         if (!error.empty()) {
           errors[f.key] = std::move(error);
-          values[f.key] = FieldValue(fields, f.key);  // as typed, to fix
+          values[f.key] = http::FormValue(fields, f.key);  // as typed, to fix
         } else {
           values[f.key] = std::move(out);
         }

@@ -33,12 +33,6 @@ constexpr std::array<CommentStatus, 4> kTabs = {CommentStatus::kPending, Comment
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
-std::string FieldValue(const Fields& fields, std::string_view name) {
-  for (const auto& [n, v] : fields)
-    if (n == name) return v;
-  return "";
-}
-
 std::optional<int64_t> ParseId(std::string_view text) {
   int64_t v = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
@@ -251,7 +245,7 @@ struct QueueImpl {
     const Visitor& v = std::get<Visitor>(g);
     const auto fields = http::ParseForm(request.body);
     auto id = ParseId(request.Param("id"));
-    auto action = ParseAction(FieldValue(fields, "action"));
+    auto action = ParseAction(http::FormValue(fields, "action"));
     if (!id) return admin.Message(404, &v, "No such comment", "That comment does not exist.", "/admin/comments");
     if (!action)
       return admin.Message(400, &v, "Unknown action",
@@ -260,8 +254,8 @@ struct QueueImpl {
     if (s.code() == Status::Code::kNotFound)
       return admin.Message(404, &v, "No such comment", "That comment does not exist (any more).", "/admin/comments");
     if (!s.ok()) return StoreError(v, s, "moderating a comment");
-    return Redirect(WithParams(SafeBack(FieldValue(fields, "back")),
-                               fmt::format("done={}&n=1", FieldValue(fields, "action"))));
+    return Redirect(WithParams(SafeBack(http::FormValue(fields, "back")),
+                               fmt::format("done={}&n=1", http::FormValue(fields, "action"))));
   }
 
   Response Bulk(const Request& request) {
@@ -269,28 +263,28 @@ struct QueueImpl {
     if (auto* r = std::get_if<Response>(&g)) return std::move(*r);
     const Visitor& v = std::get<Visitor>(g);
     const auto fields = http::ParseForm(request.body);
-    const std::string action_name = FieldValue(fields, "action");
+    const std::string action_name = http::FormValue(fields, "action");
     auto action = ParseAction(action_name);
     if (!action)
       return admin.Message(400, &v, "Choose an action",
                            "Pick what to do with the selected comments (approve, spam, trash or delete).",
-                           SafeBack(FieldValue(fields, "back")));
+                           SafeBack(http::FormValue(fields, "back")));
     std::vector<int64_t> ids;
     for (const auto& [name, value] : fields) {
       if (name != "ids") continue;
       auto id = ParseId(value);
       if (!id)
         return admin.Message(400, &v, "Bad selection", "A selected comment number is not valid.",
-                             SafeBack(FieldValue(fields, "back")));
+                             SafeBack(http::FormValue(fields, "back")));
       if (std::find(ids.begin(), ids.end(), *id) == ids.end()) ids.push_back(*id);
     }
     if (ids.empty())
       return admin.Message(400, &v, "Nothing selected", "Tick the comments to act on, then choose the action.",
-                           SafeBack(FieldValue(fields, "back")));
+                           SafeBack(http::FormValue(fields, "back")));
     if (ids.size() > kMaxBulkIds)
       return admin.Message(413, &v, "Too many comments",
                            fmt::format("Select at most {} comments at a time.", kMaxBulkIds),
-                           SafeBack(FieldValue(fields, "back")));
+                           SafeBack(http::FormValue(fields, "back")));
     int64_t done = 0;
     for (int64_t id : ids) {
       Status s = Apply(id, *action, v);
@@ -299,7 +293,7 @@ struct QueueImpl {
       ++done;
     }
     return Redirect(
-        WithParams(SafeBack(FieldValue(fields, "back")), fmt::format("done={}&n={}", action_name, done)));
+        WithParams(SafeBack(http::FormValue(fields, "back")), fmt::format("done={}&n={}", action_name, done)));
   }
 
   // ---- Edit -------------------------------------------------------------------
@@ -341,7 +335,7 @@ struct QueueImpl {
     if (!c.ok()) return StoreError(v, c.status(), "finding a comment");
     if (!c.value()) return admin.Message(404, &v, "No such comment", "That comment does not exist.", "/admin/comments");
     const auto fields = http::ParseForm(request.body);
-    const std::string body = FieldValue(fields, "body");
+    const std::string body = http::FormValue(fields, "body");
     if (auto error = CheckText(body); !error.empty()) return EditForm(v, 422, *c.value(), body, error);
     Status s = store().EditComment(*id, body, admin.Now());
     if (!s.ok()) return StoreError(v, s, "editing a comment");
@@ -371,8 +365,8 @@ struct QueueImpl {
       return admin.Message(404, &v, "No such comment", "That comment does not exist.", "/admin/comments");
     const store::Comment& parent = *found.value();
     const auto fields = http::ParseForm(request.body);
-    const std::string body = FieldValue(fields, "body");
-    const std::string back = SafeBack(FieldValue(fields, "back"));
+    const std::string body = http::FormValue(fields, "body");
+    const std::string back = SafeBack(http::FormValue(fields, "back"));
     if (auto error = CheckText(body); !error.empty())
       return admin.Message(422, &v, "The reply was not sent", error + " Go back; your text is still in the form.",
                            back);

@@ -402,4 +402,17 @@ std::vector<std::pair<std::string, std::string>> ParseForm(std::string_view body
   return out;
 }
 
+std::string FormValue(const std::vector<std::pair<std::string, std::string>>& fields, std::string_view name) {
+  for (const auto& [n, v] : fields)
+    if (n == name) return v;
+  return "";
+}
+
+bool IsFormUrlEncoded(const Request& request) {
+  auto type = request.headers.Get("Content-Type");
+  if (!type) return false;
+  std::string_view media = internal::TrimSpace(type->substr(0, type->find(';')));
+  return internal::EqualsIgnoreCase(media, "application/x-www-form-urlencoded");
+}
+
 }  // namespace chancery::http

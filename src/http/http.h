@@ -142,5 +142,10 @@ std::optional<std::string> PercentDecode(std::string_view in, bool form = false)
 // Parses application/x-www-form-urlencoded (also query strings). Pairs with
 // a bad escape are skipped; "a" alone gives ("a", "").
 std::vector<std::pair<std::string, std::string>> ParseForm(std::string_view body);
+// The first value of field `name` in parsed form fields, or "".
+std::string FormValue(const std::vector<std::pair<std::string, std::string>>& fields, std::string_view name);
+// True when the request's Content-Type is application/x-www-form-urlencoded
+// (any parameters, any case).
+bool IsFormUrlEncoded(const Request& request);
 
 }  // namespace chancery::http

@@ -268,15 +268,6 @@ struct Site::Impl {
     return std::move(*found.value());
   }
 
-  static bool IsFormPost(const Request& request) {
-    auto type = request.headers.Get("Content-Type");
-    if (!type) return false;
-    std::string lower(type->substr(0, type->find(';')));
-    for (auto& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    while (!lower.empty() && lower.back() == ' ') lower.pop_back();
-    return lower == "application/x-www-form-urlencoded";
-  }
-
   Response MessagePage(int status, std::string title, std::string message, std::string back_url) {
     json::object view{{"page", json::object{{"title", title}, {"noindex", true}}},
                       {"message", json::object{{"title", std::move(title)},
@@ -292,7 +283,7 @@ struct Site::Impl {
     if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
     const store::Article& article = std::get<store::Article>(found);
     const std::string article_url = "/articles/" + article.slug;
-    if (!IsFormPost(request))
+    if (!http::IsFormUrlEncoded(request))
       return MessagePage(415, "Comment not posted",
                          "The comment form must be sent as an ordinary web form "
                          "(application/x-www-form-urlencoded).",
@@ -413,21 +404,14 @@ struct Site::Impl {
                        fmt::format("/articles/{}#comment-{}", article.slug, id));
   }
 
-  static std::string FieldValue(const std::vector<std::pair<std::string, std::string>>& fields,
-                                std::string_view name) {
-    for (const auto& [n, v] : fields)
-      if (n == name) return v;
-    return "";
-  }
-
   Response EditComment(const Request& request) {
     auto own = OwnComment(request);
     if (auto* r = std::get_if<Response>(&own)) return std::move(*r);
     auto& [article, comment] = std::get<0>(own);
     const auto fields = http::ParseForm(request.body);
-    if (!IsFormPost(request) || !pipeline.CheckModifyToken(comment.id, FieldValue(fields, "modify_token")))
+    if (!http::IsFormUrlEncoded(request) || !pipeline.CheckModifyToken(comment.id, http::FormValue(fields, "modify_token")))
       return ModifyRefused(article, comment.id);
-    const std::string text = FieldValue(fields, comments::kFieldComment);
+    const std::string text = http::FormValue(fields, comments::kFieldComment);
     auto result = pipeline.Edit(comment, text, clock());
     if (!result.ok()) return ServerError(result.status(), "editing a comment");
     if (result->outcome == comments::Outcome::kInvalid) return EditPage(article, comment, text, &result->errors, 422);
@@ -442,7 +426,7 @@ struct Site::Impl {
     if (auto* r = std::get_if<Response>(&own)) return std::move(*r);
     auto& [article, comment] = std::get<0>(own);
     const auto fields = http::ParseForm(request.body);
-    if (!IsFormPost(request) || !pipeline.CheckModifyToken(comment.id, FieldValue(fields, "modify_token")))
+    if (!http::IsFormUrlEncoded(request) || !pipeline.CheckModifyToken(comment.id, http::FormValue(fields, "modify_token")))
       return ModifyRefused(article, comment.id);
     Status s = pipeline.Delete(comment, clock());
     if (!s.ok()) return ServerError(s, "deleting a comment");

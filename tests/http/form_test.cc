@@ -145,5 +145,20 @@ TEST(ForLogTest, EscapesControlBytesAndCuts) {
   EXPECT_EQ(internal::ForLog("abcdef", 3), "abc...");
 }
 
+TEST(FormTest, FormValueTakesTheFirstAndIsFormUrlEncodedReadsTheMediaType) {
+  const auto fields = ParseForm("a=1&b=2&a=3");
+  EXPECT_EQ(FormValue(fields, "a"), "1");
+  EXPECT_EQ(FormValue(fields, "b"), "2");
+  EXPECT_EQ(FormValue(fields, "missing"), "");
+  Request r;
+  EXPECT_FALSE(IsFormUrlEncoded(r));
+  r.headers.Set("Content-Type", "Application/X-WWW-Form-Urlencoded ; charset=utf-8");
+  EXPECT_TRUE(IsFormUrlEncoded(r));
+  r.headers.Set("Content-Type", "multipart/form-data; boundary=x");
+  EXPECT_FALSE(IsFormUrlEncoded(r));
+  r.headers.Set("Content-Type", "application/x-www-form-urlencodedx");
+  EXPECT_FALSE(IsFormUrlEncoded(r));
+}
+
 }  // namespace
 }  // namespace chancery::http
