@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <mutex>
 #include <boost/json.hpp>
 #include <fmt/format.h>
 
@@ -55,6 +56,13 @@ struct Admin::Impl {
   Clock clock;
   comments::Key key;
   bool secure;
+  mutable std::mutex title_mutex;
+  std::string site_title;  // options.site_title until UpdateSiteTitle; guarded by title_mutex
+
+  std::string SiteTitle() const {
+    std::lock_guard lock(title_mutex);
+    return site_title;
+  }
 
   std::string CookieAttributes(std::string_view path) const {
     return fmt::format("Path={}; HttpOnly; SameSite=Lax{}", path, secure ? "; Secure" : "");
@@ -73,21 +81,34 @@ struct Admin::Impl {
   }
 
   json::object Common(const Visitor* visitor, std::string_view section) {
-    json::object view{{"site", json::object{{"title", options.site_title}, {"base_url", options.base_url}}},
+    json::object view{{"site", json::object{{"title", SiteTitle()}, {"base_url", options.base_url}}},
                       {"assets", theme->AssetUrls()}};
     if (visitor != nullptr) {
       const auto role = visitor->user.role;
-      view["me"] = json::object{{"name", visitor->user.name},
-                                {"email", visitor->user.email},
-                                {"role", RoleName(role)},
-                                {"is_admin", role == store::Role::kAdmin},
-                                {"is_editor", role != store::Role::kAuthor}};
+      json::object me{{"name", visitor->user.name},
+                      {"email", visitor->user.email},
+                      {"role", RoleName(role)},
+                      {"is_admin", role == store::Role::kAdmin},
+                      {"is_editor", role != store::Role::kAuthor}};
+      // The author profile this account writes as, for "Your profile".
+      if (visitor->user.author_id != 0) {
+        auto authors = store.ListAuthors();
+        if (authors.ok())
+          for (const auto& a : *authors)
+            if (a.id == visitor->user.author_id) me["my_author_slug"] = a.slug;
+      }
+      view["me"] = std::move(me);
       view["csrf"] = visitor->csrf;
       json::object nav;
       nav[std::string(section)] = true;
       view["nav"] = std::move(nav);
-      auto pending = store.ListComments({.article_id = 0, .status = store::CommentStatus::kPending, .limit = 1000});
-      if (pending.ok() && role != store::Role::kAuthor) view["pending_count"] = static_cast<int64_t>(pending->size());
+      if (role != store::Role::kAuthor) {
+        auto counts = store.CountCommentsByStatus();
+        if (counts.ok()) {
+          auto it = counts->find(store::CommentStatus::kPending);
+          if (it != counts->end() && it->second > 0) view["pending_count"] = it->second;
+        }
+      }
     }
     return view;
   }
@@ -389,15 +410,21 @@ struct Admin::Impl {
 };
 
 Admin::Admin(store::Store& store, std::shared_ptr<const theme::Theme> theme, AdminOptions options, Clock clock)
-    : impl_(std::make_unique<Impl>(Impl{store, std::move(theme), std::move(options), std::move(clock),
-                                        comments::LoadOrCreateKey(store), false})) {
+    : impl_(new Impl{store, std::move(theme), std::move(options), std::move(clock), comments::LoadOrCreateKey(store),
+                     false}) {
   impl_->secure = impl_->options.base_url.rfind("https://", 0) == 0;
+  impl_->site_title = impl_->options.site_title;
 }
 Admin::~Admin() = default;
 
 std::variant<Visitor, Response> Admin::Guard(const Request& request, const std::vector<store::Role>& roles) {
   return impl_->Guard(request, roles);
 }
+void Admin::UpdateSiteTitle(std::string title) {
+  std::lock_guard lock(impl_->title_mutex);
+  impl_->site_title = std::move(title);
+}
+
 Response Admin::Render(int status, std::string_view name, std::string_view section, const Visitor& visitor,
                        json::object view) {
   return impl_->RenderPage(status, name, section, &visitor, std::move(view));

@@ -79,6 +79,9 @@ class Admin {
   http::Response Message(int status, const Visitor* visitor, std::string title, std::string text,
                          std::string back_url = "/admin/");
 
+  // The publication's name in the newsroom's pages, after a settings change.
+  void UpdateSiteTitle(std::string title);
+
   const comments::Key& key() const;
   // The site's public address, without a trailing slash.
   const std::string& BaseUrl() const;

@@ -82,140 +82,6 @@ std::vector<DiffLine> DiffLines(std::string_view from, std::string_view to) {
   return out;
 }
 
-// ---- Time zones -------------------------------------------------------------------
-
-namespace {
-
-int64_t ReadBigEndian(const std::string& data, size_t pos, int bytes) {
-  uint64_t v = 0;
-  for (int k = 0; k < bytes; ++k) v = (v << 8) | static_cast<unsigned char>(data[pos + k]);
-  if (bytes == 4) return static_cast<int32_t>(static_cast<uint32_t>(v));
-  return static_cast<int64_t>(v);
-}
-
-bool IsZoneName(std::string_view name) {
-  if (name.empty() || name.size() > 64 || name.front() == '/' || name.find("..") != std::string_view::npos)
-    return false;
-  for (char c : name)
-    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' || c == '_' ||
-          c == '-' || c == '+'))
-      return false;
-  return true;
-}
-
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
-// well-known civil-date arithmetic).
-int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<int64_t>(doe) - 719468;
-}
-
-}  // namespace
-
-Result<TimeZone> TimeZone::Load(std::string_view name, std::string_view zoneinfo_dir) {
-  TimeZone zone;
-  if (name.empty() || name == "UTC" || name == "Etc/UTC") return zone;
-  if (!IsZoneName(name)) return Status::InvalidArgument("'" + std::string(name) + "' is not a time zone name");
-  std::ifstream in(std::string(zoneinfo_dir) + "/" + std::string(name), std::ios::binary);
-  if (!in) return Status::NotFound("no time zone named '" + std::string(name) + "'");
-  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  auto bad = [&] { return Status::Corruption("the time zone file for '" + std::string(name) + "' is not TZif"); };
-  if (data.size() < 44 || data.compare(0, 4, "TZif") != 0) return bad();
-
-  // The header's counts: isutcnt, isstdcnt, leapcnt, timecnt, typecnt, charcnt.
-  auto counts = [&](size_t at) {
-    std::array<int64_t, 6> c{};
-    for (int k = 0; k < 6; ++k) c[k] = ReadBigEndian(data, at + 20 + 4 * k, 4);
-    return c;
-  };
-  auto c = counts(0);
-  size_t pos = 44;
-  int time_bytes = 4;
-  if (data[4] >= '2') {
-    // Skip the 32-bit block; the 64-bit one follows with its own header.
-    pos += c[3] * 4 + c[3] + c[4] * 6 + c[5] + c[2] * 8 + c[1] + c[0];
-    if (data.size() < pos + 44 || data.compare(pos, 4, "TZif") != 0) return bad();
-    c = counts(pos);
-    pos += 44;
-    time_bytes = 8;
-  }
-  const int64_t timecnt = c[3], typecnt = c[4];
-  if (typecnt < 1 || data.size() < pos + timecnt * (time_bytes + 1) + typecnt * 6) return bad();
-  std::vector<int> type_offsets;
-  const size_t types_at = pos + timecnt * (time_bytes + 1);
-  for (int64_t k = 0; k < typecnt; ++k) type_offsets.push_back(static_cast<int>(ReadBigEndian(data, types_at + 6 * k, 4)));
-  for (int64_t k = 0; k < timecnt; ++k) {
-    zone.transitions_.push_back(ReadBigEndian(data, pos + k * time_bytes, time_bytes));
-    const auto type = static_cast<unsigned char>(data[pos + timecnt * time_bytes + k]);
-    if (type >= type_offsets.size()) return bad();
-    zone.offsets_.push_back(type_offsets[type]);
-  }
-  zone.initial_offset_ = type_offsets[0];
-  zone.name_ = std::string(name);
-  return zone;
-}
-
-int TimeZone::OffsetAt(int64_t t) const {
-  auto it = std::upper_bound(transitions_.begin(), transitions_.end(), t);
-  if (it == transitions_.begin()) return initial_offset_;
-  return offsets_[static_cast<size_t>(it - transitions_.begin()) - 1];
-}
-
-int64_t TimeZone::ToUtc(int64_t local) const {
-  // Try the offsets in force a day either side; the earliest instant whose
-  // local time is `local` wins. None fits in a skipped hour: use the offset
-  // before the jump, which moves the time forward.
-  const int before = OffsetAt(local - 86400), after = OffsetAt(local + 86400);
-  std::vector<int64_t> fits;
-  for (int off : {before, after})
-    if (OffsetAt(local - off) == off) fits.push_back(local - off);
-  if (!fits.empty()) return *std::min_element(fits.begin(), fits.end());
-  return local - before;
-}
-
-std::optional<int64_t> ParseLocalDateTime(std::string_view s) {
-  // YYYY-MM-DDTHH:MM[:SS]
-  if (s.size() != 16 && s.size() != 19) return std::nullopt;
-  auto num = [&](size_t at, size_t len) -> std::optional<int> {
-    int v = 0;
-    for (size_t k = at; k < at + len; ++k) {
-      if (s[k] < '0' || s[k] > '9') return std::nullopt;
-      v = v * 10 + (s[k] - '0');
-    }
-    return v;
-  };
-  if (s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != ' ') || s[13] != ':') return std::nullopt;
-  if (s.size() == 19 && s[16] != ':') return std::nullopt;
-  auto y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2);
-  auto sec = s.size() == 19 ? num(17, 2) : std::optional<int>(0);
-  if (!y || !mo || !d || !h || !mi || !sec) return std::nullopt;
-  if (*mo < 1 || *mo > 12 || *d < 1 || *d > 31 || *h > 23 || *mi > 59 || *sec > 59) return std::nullopt;
-  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (*y % 4 == 0 && *y % 100 != 0) || *y % 400 == 0;
-  if (*d > kDays[*mo - 1] || (*mo == 2 && *d == 29 && !leap)) return std::nullopt;
-  return DaysFromCivil(*y, static_cast<unsigned>(*mo), static_cast<unsigned>(*d)) * 86400 + *h * 3600 + *mi * 60 + *sec;
-}
-
-std::string FormatLocalDateTime(int64_t local, bool for_input) {
-  int64_t days = local >= 0 ? local / 86400 : (local - 86399) / 86400;
-  const int64_t secs = local - days * 86400;
-  // The inverse of DaysFromCivil.
-  days += 719468;
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t y = static_cast<int64_t>(yoe) + era * 400 + (m <= 2);
-  return fmt::format("{:04}-{:02}-{:02}{}{:02}:{:02}", y, m, d, for_input ? 'T' : ' ', secs / 3600, secs % 3600 / 60);
-}
-
 // ---- The pages ----------------------------------------------------------------------
 
 namespace {
@@ -273,6 +139,7 @@ Response Json(int status, const json::value& value) {
 // What the editor form sent, before it is applied to an article.
 struct EditorForm {
   std::string title, slug, dek, body, tags, image_url, image_credit, image_alt, image_caption;
+  std::string image_media;           // a media library file chosen in the picker, if any
   std::vector<std::string> authors;  // slugs
   std::string action;                // save, submit, publish, schedule, unpublish
   std::string schedule_at;           // datetime-local in the site's zone
@@ -292,6 +159,7 @@ EditorForm ReadForm(const Fields& f) {
   form.image_credit = Trim(http::FormValue(f, "image_credit"));
   form.image_alt = Trim(http::FormValue(f, "image_alt"));
   form.image_caption = Trim(http::FormValue(f, "image_caption"));
+  form.image_media = Trim(http::FormValue(f, "image_media"));
   form.authors = AllFields(f, "authors");
   form.action = http::FormValue(f, "action");
   if (form.action.empty()) form.action = "save";
@@ -317,6 +185,36 @@ EditorForm FormOf(const EditorialArticle& e) {
   for (const auto& au : a.authors) form.authors.push_back(au.slug);
   form.revision = e.revision;
   return form;
+}
+
+// The featured-image picker names a file of the media library. When it
+// names another image than the form's URL (no script filled the fields in
+// the browser), the image's URL, credit, alt text and caption all come from
+// the library; otherwise the form's own fields stand, edits included.
+// The featured image's pixel size, for the pages' width and height
+// attributes (no layout shift): from the library for stored media; kept for
+// an unchanged other address (an import may have recorded it); unknown (0)
+// for a new one.
+void FillImageSize(store::Store& store, store::FeaturedImage& image, std::string_view previous_url) {
+  if (const auto m = MediaForUrl(store, image.url)) {
+    image.width = m->width;
+    image.height = m->height;
+  } else if (image.url != previous_url) {
+    image.width = 0;
+    image.height = 0;
+  }
+}
+
+void ApplyPickedMedia(store::Store& store, EditorForm& form) {
+  if (form.image_media.empty()) return;
+  auto m = store.FindMediaDetails(form.image_media);
+  if (!m.ok() || !m->has_value()) return;
+  const std::string url = MediaUrl((*m)->name);
+  if (form.image_url == url) return;
+  form.image_url = url;
+  form.image_credit = (*m)->credit;
+  form.image_alt = (*m)->alt;
+  form.image_caption = (*m)->caption;
 }
 
 // Copies the form's content (not its status action) onto `e`. Tags become
@@ -501,6 +399,25 @@ struct ArticlePages::Impl {
             {"name", a.name},
             {"selected", std::find(form.authors.begin(), form.authors.end(), a.slug) != form.authors.end()}});
     }
+    // The picker: the newest images of the library, and the current one.
+    json::array media;
+    bool current_listed = false;
+    auto library = store().ListMedia({.limit = 200});
+    if (library.ok()) {
+      for (const auto& m : library->items) {
+        if (!m.mime_type.starts_with("image/")) continue;
+        const std::string url = MediaUrl(m.name);
+        const bool selected = url == form.image_url;
+        current_listed = current_listed || selected;
+        media.push_back(json::object{{"name", m.name},
+                                     {"url", url},
+                                     {"label", m.alt.empty() ? m.name + " (no alt text yet)" : m.name + " — " + m.alt},
+                                     {"alt", m.alt},
+                                     {"credit", m.credit},
+                                     {"caption", m.caption},
+                                     {"selected", selected}});
+      }
+    }
     const bool live = e.article.status != ArticleStatus::kDraft;
     json::object article{{"id", e.article.id},
                          {"title", form.title},
@@ -529,6 +446,9 @@ struct ArticlePages::Impl {
     json::object view{{"title", is_new ? std::string("New article") : "Edit: " + e.article.title},
                       {"article", std::move(article)},
                       {"authors", std::move(authors)},
+                      {"media", std::move(media)},
+                      {"image_is_other", !form.image_url.empty() && !current_listed},
+                      {"thumb_url", form.image_url.starts_with("/") ? form.image_url : std::string()},
                       {"is_new", is_new},
                       {"action_url", is_new ? std::string("/admin/articles/new") : fmt::format("/admin/articles/{}", e.article.id)},
                       {"can_publish", IsEditor(v)},
@@ -630,7 +550,8 @@ struct ArticlePages::Impl {
       e = std::move(std::get<EditorialArticle>(loaded));
     }
     const EditorialArticle before = e;
-    const EditorForm form = ReadForm(http::ParseForm(request.body));
+    EditorForm form = ReadForm(http::ParseForm(request.body));
+    ApplyPickedMedia(store(), form);
     const int64_t now = admin.Now();
 
     static const std::vector<std::string> kActions = {"save", "submit", "publish", "schedule", "unpublish"};
@@ -655,6 +576,7 @@ struct ArticlePages::Impl {
       return admin.Render(status, "editor", "articles", v, EditorView(v, before, form, state));
     };
     ApplyContent(form, e);
+    FillImageSize(store(), e.article.image, before.article.image.url);
     if (form.title.empty()) state.title_error = "Give the article a title.";
     if (e.article.slug.empty() || e.article.slug.size() > content::kMaxSlugLength ||
         e.article.slug != content::Slugify(e.article.slug))
@@ -831,7 +753,8 @@ struct ArticlePages::Impl {
     auto loaded = Load(request, v);
     if (auto* r = std::get_if<Response>(&loaded)) return std::move(*r);
     EditorialArticle e = std::move(std::get<EditorialArticle>(loaded));
-    const EditorForm form = ReadForm(BodyFields(request));
+    EditorForm form = ReadForm(BodyFields(request));
+    ApplyPickedMedia(store(), form);
     ApplyContent(form, e);
     auto saved = store().SaveAutosave(e, v.user.id, admin.Now());
     if (!saved.ok()) return Json(503, json::object{{"error", "the autosave could not be stored"}});

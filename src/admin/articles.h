@@ -19,6 +19,7 @@
 
 #include "admin/admin.h"
 #include "base/status.h"
+#include "base/time.h"
 #include "http/http.h"
 
 namespace chancery::admin {
@@ -52,33 +53,5 @@ struct DiffLine {
 // large to compare (more than ~4 million line pairs) they are shown as all
 // deleted then all inserted.
 std::vector<DiffLine> DiffLines(std::string_view from, std::string_view to);
-
-// A named time zone read from the system's TZif files (/usr/share/zoneinfo),
-// for "schedule at" in the site's zone. Times past the file's last
-// transition keep its last offset (Debian ships "fat" files reaching 2037).
-class TimeZone {
- public:
-  // kInvalidArgument for a malformed name, kNotFound when no file has it.
-  // "UTC" and "" need no file.
-  static Result<TimeZone> Load(std::string_view name, std::string_view zoneinfo_dir = "/usr/share/zoneinfo");
-  // Offset from UTC in seconds at the UTC instant `t`.
-  int OffsetAt(int64_t t) const;
-  // The UTC instant of local wall time `local` (seconds as if it were UTC).
-  // A time skipped by a DST jump moves forward; a repeated one takes the
-  // earlier instant.
-  int64_t ToUtc(int64_t local) const;
-  const std::string& name() const { return name_; }
-
- private:
-  std::string name_ = "UTC";
-  std::vector<int64_t> transitions_;  // UTC instants, ascending
-  std::vector<int> offsets_;          // offsets_[i] applies from transitions_[i]
-  int initial_offset_ = 0;            // before the first transition
-};
-
-// "2026-09-08T09:00" (datetime-local, seconds optional) → seconds as if UTC.
-std::optional<int64_t> ParseLocalDateTime(std::string_view text);
-// Seconds-as-if-UTC → "2026-09-08T09:00" / "2026-09-08 09:00".
-std::string FormatLocalDateTime(int64_t local, bool for_input);
 
 }  // namespace chancery::admin

@@ -190,16 +190,24 @@ int64_t MaxUploadBytes(store::Store& store) {
 
 int64_t UploadBodyLimit(store::Store& store) { return MaxUploadBytes(store) + 1024 * 1024 + kMultipartSlack; }
 
-bool MediaHasAlt(store::Store& store, std::string_view image_url) {
+std::string MediaUrl(std::string_view name) { return "/media/" + PercentEncodeSegment(name); }
+
+std::optional<store::Media> MediaForUrl(store::Store& store, std::string_view image_url) {
   constexpr std::string_view kPrefix = "/media/";
-  if (!image_url.starts_with(kPrefix)) return true;
-  const std::string_view name = image_url.substr(kPrefix.size());
-  auto found = store.FindMediaDetails(name);
-  if (!found.ok() || !found.value()) return false;
+  if (!image_url.starts_with(kPrefix)) return std::nullopt;
+  auto found = store.FindMediaDetails(image_url.substr(kPrefix.size()));
+  if (!found.ok()) return std::nullopt;
+  return std::move(found).value();
+}
+
+bool MediaHasAlt(store::Store& store, std::string_view image_url) {
+  if (!image_url.starts_with("/media/")) return true;
+  const auto found = MediaForUrl(store, image_url);
+  if (!found) return false;
   // Only uploads from the newsroom carry their alt text in the library;
   // media from the demo or an import keep it on the article.
-  if (found.value()->original_name.empty()) return true;
-  return found.value()->alt.find_first_not_of(" \t\n") != std::string::npos;
+  if (found->original_name.empty()) return true;
+  return found->alt.find_first_not_of(" \t\n") != std::string::npos;
 }
 
 // ---- The pages ------------------------------------------------------------------
@@ -231,14 +239,14 @@ struct MediaHandlers {
   // A small picture for the grid: the narrowest WebP variant, or the
   // original when there is none (SVG, tiny images).
   std::string ThumbUrl(const store::Media& m) const {
-    if (!HasVariants(m)) return "/media/" + PercentEncodeSegment(m.name);
+    if (!HasVariants(m)) return MediaUrl(m.name);
     const auto widths = VariantWidths(m.width);
     const int w = widths.empty() ? m.width : widths.front();
     return fmt::format("/media/{}w/{}.webp", w, PercentEncodeSegment(Stem(m.name)));
   }
 
   json::object ItemView(const Visitor& v, const store::Media& m) const {
-    const std::string url = "/media/" + PercentEncodeSegment(m.name);
+    const std::string url = MediaUrl(m.name);
     json::object item{{"name", m.name},
                       {"url", url},
                       {"edit_url", "/admin/media/" + PercentEncodeSegment(m.name)},

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -74,5 +75,12 @@ int64_t UploadBodyLimit(store::Store& store);
 // no media at all. For the editor: an article may not be published while
 // this is false for its image.
 bool MediaHasAlt(store::Store& store, std::string_view image_url);
+
+// The stored media (details, no bytes) an image URL names: "/media/<name>"
+// of a file in the library. nullopt for any other URL or an unknown name.
+std::optional<store::Media> MediaForUrl(store::Store& store, std::string_view image_url);
+
+// The public address of stored media: "/media/<name>", percent-encoded.
+std::string MediaUrl(std::string_view name);
 
 }  // namespace chancery::admin

@@ -6,11 +6,12 @@
 #include <boost/json.hpp>
 #include <charconv>
 #include <ctime>
-#include <filesystem>
+#include <functional>
 #include <fmt/format.h>
 
 #include "admin/auth.h"
 #include "base/text.h"
+#include "base/time.h"
 
 namespace chancery::admin {
 namespace json = boost::json;
@@ -22,7 +23,6 @@ namespace {
 
 using Fields = std::vector<std::pair<std::string, std::string>>;
 const std::vector<Role> kAdminsOnly = {Role::kAdmin};
-constexpr char kZoneinfo[] = "/usr/share/zoneinfo";
 
 bool HasField(const Fields& fields, std::string_view name) {
   return std::any_of(fields.begin(), fields.end(), [&](const auto& f) { return f.first == name; });
@@ -88,22 +88,6 @@ json::array RoleOptions(std::string_view selected) {
 
 // True when `name` is an IANA zone with a file under /usr/share/zoneinfo and
 // nothing in it can step outside that folder.
-bool IsTimeZone(std::string_view name) {
-  if (name.empty() || name.size() > 64 || name.front() == '/' || name.find("..") != std::string_view::npos)
-    return false;
-  for (char ch : name)
-    if (!std::isalnum(static_cast<unsigned char>(ch)) && ch != '/' && ch != '_' && ch != '-' && ch != '+')
-      return false;
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path root = fs::canonical(kZoneinfo, ec);
-  if (ec) return false;
-  const fs::path file = fs::canonical(root / fs::path(std::string(name)), ec);
-  if (ec || !fs::is_regular_file(file, ec)) return false;
-  // The zone file must sit inside the zoneinfo folder (symlinks resolved).
-  const std::string inside = file.string();
-  return inside.rfind(root.string() + "/", 0) == 0;
-}
 
 // ---- The settings the page edits ------------------------------------------------
 
@@ -240,7 +224,7 @@ std::string CheckSetting(const SettingField& f, const Fields& fields, std::strin
         if ((!https && out.rfind("http://", 0) != 0) || out.size() <= host || out.find(' ') != std::string::npos)
           return "Enter an address starting with https:// or http://, such as https://example.org.";
       }
-      if (key == "site.timezone" && !IsTimeZone(out))
+      if (key == "site.timezone" && !TimeZone::Load(out).ok())
         return "Not a known time zone. Use an IANA name such as Europe/London, America/New_York or UTC.";
       return "";
     }
@@ -253,6 +237,7 @@ std::string CheckSetting(const SettingField& f, const Fields& fields, std::strin
 struct PeoplePages::Impl {
   Admin& admin;
   SettingValues effective;
+  std::function<void()> on_saved;
 
   store::Store& store() { return admin.store(); }
 
@@ -490,7 +475,7 @@ struct PeoplePages::Impl {
       groups.push_back(json::object{{"id", g.id}, {"title", g.title}, {"fields", std::move(fields)}});
     }
     json::object view{{"title", "Settings"}, {"groups", std::move(groups)}, {"has_errors", !errors.empty()}};
-    if (saved) view["notice"] = "The settings were saved. They take effect when the server next starts.";
+    if (saved) view["notice"] = "The settings were saved and apply from now on.";
     return admin.Render(status, "settings", "settings", v, std::move(view));
   }
 
@@ -531,12 +516,13 @@ struct PeoplePages::Impl {
       if (!s.ok()) return StoreError(v, s, "saving settings");
     }
     spdlog::info("{} saved the settings", v.user.email);
+    if (on_saved) on_saved();
     return Redirect("/admin/settings?saved=1");
   }
 };
 
-PeoplePages::PeoplePages(Admin& admin, SettingValues effective)
-    : impl_(std::make_shared<Impl>(Impl{admin, std::move(effective)})) {}
+PeoplePages::PeoplePages(Admin& admin, SettingValues effective, std::function<void()> on_saved)
+    : impl_(std::make_shared<Impl>(Impl{admin, std::move(effective), std::move(on_saved)})) {}
 PeoplePages::~PeoplePages() = default;
 
 void PeoplePages::RegisterRoutes(http::Router& router) {

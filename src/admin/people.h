@@ -7,9 +7,11 @@
 // date format, the comment policy and lists, and the media size limit,
 // validated field by field and stored as "site.*", "comments.*" and
 // "media.*" settings (app::ApplyStoredSettings overlays them on the
-// configuration when the server starts). Thread-safe, as Admin is.
+// configuration at start, and again after each save through the
+// `on_saved` hook, so they apply at once). Thread-safe, as Admin is.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -29,7 +31,8 @@ class PeoplePages {
   // `admin` must outlive the pages. `effective` holds the values the running
   // configuration uses (chancery.toml and the environment included), shown
   // for settings that were never saved from the admin.
-  explicit PeoplePages(Admin& admin, SettingValues effective = {});
+  // `on_saved` runs after the settings page stored new values.
+  explicit PeoplePages(Admin& admin, SettingValues effective = {}, std::function<void()> on_saved = {});
   ~PeoplePages();
   PeoplePages(const PeoplePages&) = delete;
   PeoplePages& operator=(const PeoplePages&) = delete;

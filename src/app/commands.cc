@@ -22,6 +22,7 @@
 #include "app/config.h"
 #include "admin/admin.h"
 #include "admin/articles.h"
+#include "admin/authors.h"
 #include "admin/media_pages.h"
 #include "admin/people.h"
 #include "admin/queue.h"
@@ -144,19 +145,6 @@ Result<std::unique_ptr<store::Store>> OpenStore(const Config& config) {
   options.url = config.StoreUrl();
   options.busy_timeout_ms = config.database.busy_timeout_ms;
   return store::Store::Open(options);
-}
-
-// Site settings stored by `init --demo` (and later the admin) win over the
-// defaults but not over an explicit chancery.toml or environment value.
-void ApplyStoredSiteSettings(store::Store& store, SiteConfig& site, const SiteConfig& defaults) {
-  auto apply = [&](const char* key, std::string& field, const std::string& default_value) {
-    if (field != default_value) return;
-    auto v = store.GetSetting(std::string("site.") + key);
-    if (v.ok() && v.value() && !v.value()->empty()) field = *v.value();
-  };
-  apply("title", site.title, defaults.title);
-  apply("tagline", site.tagline, defaults.tagline);
-  apply("description", site.description, defaults.description);
 }
 
 comments::PipelineSettings PipelineSettingsFrom(const CommentsConfig& c) {
@@ -289,6 +277,25 @@ int RunInit(const InitOptions& options) {
   return 0;
 }
 
+// What the public site needs of the configuration.
+site::SiteOptions SiteOptionsFrom(const Config& config) {
+  site::SiteOptions o;
+  o.title = config.site.title;
+  o.tagline = config.site.tagline;
+  o.description = config.site.description;
+  o.base_url = config.site.base_url;
+  o.language = config.site.language;
+  o.per_page = config.site.per_page;
+  o.dates.format = ParseDateFormat(config.site.date_format).value_or(DateFormat::kDayMonthYear);
+  auto zone = TimeZone::Load(config.site.timezone);
+  if (zone.ok())
+    o.dates.zone = *zone;
+  else
+    spdlog::warn("site.timezone: {}; showing dates in UTC", zone.status().ToString());
+  o.comments = PipelineSettingsFrom(config.comments);
+  return o;
+}
+
 int RunServe(const ServeOptions& options) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("chancery"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
@@ -305,21 +312,13 @@ int RunServe(const ServeOptions& options) {
 
   auto store = OpenStore(*config);
   if (!store.ok()) return Fail(store.status().ToString());
-  ApplyStoredSiteSettings(**store, config->site, SiteConfig{});
+  const Config file_config = *config;     // chancery.toml and the environment
   ApplyStoredSettings(**store, *config);  // default < chancery.toml < admin settings < environment
 
   auto theme = config->theme.dir.empty() ? theme::Theme::LoadDefault() : theme::Theme::LoadFolder(config->theme.dir);
   if (!theme.ok()) return Fail("loading theme: " + theme.status().ToString());
 
-  site::SiteOptions site_options;
-  site_options.title = config->site.title;
-  site_options.tagline = config->site.tagline;
-  site_options.description = config->site.description;
-  site_options.base_url = config->site.base_url;
-  site_options.language = config->site.language;
-  site_options.per_page = config->site.per_page;
-  site_options.comments = PipelineSettingsFrom(config->comments);
-  site::Site site(**store, *theme, site_options);
+  site::Site site(**store, *theme, SiteOptionsFrom(*config));
 
   admin::AdminOptions admin_options;
   admin_options.site_title = config->site.title;
@@ -339,8 +338,18 @@ int RunServe(const ServeOptions& options) {
   article_pages.RegisterRoutes(router);
   admin::QueuePages queue_pages(admin);
   queue_pages.RegisterRoutes(router);
-  admin::PeoplePages people_pages(admin, SettingsAsText(*config));
+  // A save on the settings page applies at once: the stored settings are
+  // laid over the file's configuration again and handed to the site.
+  auto apply_saved_settings = [&site, &admin, &file_config, &store] {
+    Config now = file_config;
+    ApplyStoredSettings(**store, now);
+    site.UpdateOptions(SiteOptionsFrom(now));
+    admin.UpdateSiteTitle(now.site.title);
+  };
+  admin::PeoplePages people_pages(admin, SettingsAsText(*config), apply_saved_settings);
   people_pages.RegisterRoutes(router);
+  admin::AuthorPages author_pages(admin);
+  author_pages.RegisterRoutes(router);
 
   http::ServerOptions so;
   so.address = listen->first;

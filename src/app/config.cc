@@ -1,5 +1,7 @@
 #include "app/config.h"
 
+#include "base/time.h"
+
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
@@ -32,6 +34,8 @@ std::vector<Setting> SettingsOf(Config& c) {
       {"site", "base_url", K::kString, &c.site.base_url},
       {"site", "language", K::kString, &c.site.language},
       {"site", "per_page", K::kInt, nullptr, nullptr, &c.site.per_page},
+      {"site", "timezone", K::kString, &c.site.timezone},
+      {"site", "date_format", K::kString, &c.site.date_format},
       {"server", "listen", K::kString, &c.server.listen},
       {"server", "threads", K::kInt, nullptr, nullptr, &c.server.threads},
       {"server", "worker_threads", K::kInt, nullptr, nullptr, &c.server.worker_threads},
@@ -236,6 +240,10 @@ Result<Config> LoadConfig(const std::string& data_dir, const std::string& config
     return Status::InvalidArgument("server.worker_threads must be between 1 and 256");
   if (config.site.per_page < 1 || config.site.per_page > 100)
     return Status::InvalidArgument("site.per_page must be between 1 and 100");
+  if (auto zone = TimeZone::Load(config.site.timezone); !zone.ok())
+    return Status::InvalidArgument("site.timezone: " + zone.status().message());
+  if (!ParseDateFormat(config.site.date_format))
+    return Status::InvalidArgument("site.date_format must be day_month_year, month_day_year or iso");
   while (!config.site.base_url.empty() && config.site.base_url.back() == '/') config.site.base_url.pop_back();
   if (config.site.base_url.rfind("http://", 0) != 0 && config.site.base_url.rfind("https://", 0) != 0)
     return Status::InvalidArgument("site.base_url must start with http:// or https://");
@@ -285,6 +293,11 @@ base_url = {}
 language = "en"
 # Articles per page on the home, tag and author pages.
 per_page = {}
+# The zone dates are shown in and articles scheduled in (a name from
+# /usr/share/zoneinfo, such as "Asia/Karachi"), and how dates read:
+# day_month_year (29 November 2026), month_day_year or iso (2026-11-29).
+timezone = "UTC"
+date_format = "day_month_year"
 
 [server]
 # Address and port to listen on.

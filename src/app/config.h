@@ -23,6 +23,8 @@ struct SiteConfig {
   std::string base_url = "http://127.0.0.1:8080";        // absolute URL for feeds, canonical links
   std::string language = "en";                           // <html lang>
   int per_page = 10;                                     // articles per list page
+  std::string timezone = "UTC";                          // dates on pages; "schedule at" in the newsroom
+  std::string date_format = "day_month_year";            // day_month_year, month_day_year or iso
 };
 
 struct ServerConfig {

@@ -1,5 +1,7 @@
 #include "app/stored_settings.h"
 
+#include "base/time.h"
+
 #include <spdlog/spdlog.h>
 
 #include <charconv>
@@ -76,6 +78,18 @@ std::vector<std::pair<std::string, Apply>> Overlays(Config& c) {
          while (!c.site.base_url.empty() && c.site.base_url.back() == '/') c.site.base_url.pop_back();
          return true;
        }},
+      {"site.timezone",
+       [&c](const std::string& text) {
+         if (!TimeZone::Load(text).ok()) return false;
+         c.site.timezone = text;
+         return true;
+       }},
+      {"site.date_format",
+       [&c](const std::string& text) {
+         if (!ParseDateFormat(text)) return false;
+         c.site.date_format = text;
+         return true;
+       }},
       {"comments.moderation",
        [&cm](const std::string& text) {
          if (text != "default" && text != "hold_all" && text != "approve_all") return false;
@@ -131,6 +145,8 @@ std::map<std::string, std::string> SettingsAsText(const Config& c) {
       {"site.tagline", c.site.tagline},
       {"site.description", c.site.description},
       {"site.base_url", c.site.base_url},
+      {"site.timezone", c.site.timezone},
+      {"site.date_format", c.site.date_format},
       {"comments.moderation", cm.moderation},
       {"comments.hold_links_at", std::to_string(cm.hold_links_at)},
       {"comments.require_prior_approval", b(cm.require_prior_approval)},

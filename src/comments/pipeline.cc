@@ -32,12 +32,16 @@ Key LoadOrCreateKey(store::Store& store) {
 }
 
 Pipeline::Pipeline(store::Store& store, Key key, PipelineSettings settings)
-    : store_(store), key_(key), settings_(std::move(settings)) {}
+    : store_(store), key_(key), settings_(std::make_shared<const PipelineSettings>(std::move(settings))) {}
+
+void Pipeline::UpdateSettings(PipelineSettings settings) {
+  settings_.store(std::make_shared<const PipelineSettings>(std::move(settings)));
+}
 
 bool Pipeline::CommentsOpen(const store::Article& article, int64_t now) const {
   if (!article.comments_open) return false;
-  if (settings_.close_after_days > 0 && article.published_at > 0 &&
-      now > article.published_at + int64_t{settings_.close_after_days} * kDay)
+  if (settings()->close_after_days > 0 && article.published_at > 0 &&
+      now > article.published_at + int64_t{settings()->close_after_days} * kDay)
     return false;
   return true;
 }
@@ -47,8 +51,8 @@ std::string Pipeline::IssueFormToken(int64_t article_id, int64_t now) const {
 }
 
 std::string Pipeline::ReissueFormToken(std::string_view posted, int64_t article_id, int64_t now) const {
-  const TokenCheck check = CheckFormToken(key_, posted, article_id, now, settings_.moderation.min_seconds_to_submit,
-                                          settings_.moderation.max_form_age_seconds);
+  const TokenCheck check = CheckFormToken(key_, posted, article_id, now, settings()->moderation.min_seconds_to_submit,
+                                          settings()->moderation.max_form_age_seconds);
   if (check == TokenCheck::kValid || check == TokenCheck::kTooFast) return std::string(posted);
   return IssueFormToken(article_id, now);
 }
@@ -58,10 +62,10 @@ Result<Decision> Pipeline::Weigh(const CommentForm& form, TokenCheck token, cons
   signals.honeypot_filled = !form.honeypot.empty();
   signals.token = token;
   signals.ip = ip;
-  if (settings_.moderation.require_prior_approval) {
+  if (settings()->moderation.require_prior_approval) {
     CHANCERY_ASSIGN_OR_RETURN(signals.author_has_approved_comment, store_.HasApprovedCommentFromEmail(form.email));
   }
-  return Decide(form, signals, settings_.moderation);
+  return Decide(form, signals, settings()->moderation);
 }
 
 Result<SubmitResult> Pipeline::Submit(const store::Article& article, CommentForm form, const Poster& poster,
@@ -91,9 +95,9 @@ Result<SubmitResult> Pipeline::Submit(const store::Article& article, CommentForm
     return result;
   }
 
-  if (settings_.rate_limit_per_minute > 0 && !poster.ip.empty()) {
+  if (settings()->rate_limit_per_minute > 0 && !poster.ip.empty()) {
     CHANCERY_ASSIGN_OR_RETURN(int64_t recent, store_.CountCommentsFromIp(poster.ip, now - 60));
-    if (recent >= settings_.rate_limit_per_minute) {
+    if (recent >= settings()->rate_limit_per_minute) {
       result.outcome = Outcome::kRateLimited;
       result.form = std::move(form);
       return result;
@@ -107,8 +111,8 @@ Result<SubmitResult> Pipeline::Submit(const store::Article& article, CommentForm
   }
 
   const TokenCheck token =
-      CheckFormToken(key_, form.token, article.id, now, settings_.moderation.min_seconds_to_submit,
-                     settings_.moderation.max_form_age_seconds);
+      CheckFormToken(key_, form.token, article.id, now, settings()->moderation.min_seconds_to_submit,
+                     settings()->moderation.max_form_age_seconds);
   CHANCERY_ASSIGN_OR_RETURN(Decision decision, Weigh(form, token, poster.ip));
 
   store::Comment comment;
@@ -159,7 +163,7 @@ std::vector<int64_t> Pipeline::OwnIds(std::string_view cookie_value) const {
 }
 
 int64_t Pipeline::EditSecondsLeft(const store::Comment& comment, int64_t now) const {
-  const int64_t end = comment.created_at + int64_t{settings_.edit_minutes} * 60;
+  const int64_t end = comment.created_at + int64_t{settings()->edit_minutes} * 60;
   return now < end ? end - now : 0;
 }
 

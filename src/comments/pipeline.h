@@ -12,7 +12,9 @@
 // request thread; the Store does the locking.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -67,7 +69,10 @@ class Pipeline {
   // `store` must outlive the Pipeline.
   Pipeline(store::Store& store, Key key, PipelineSettings settings);
 
-  const PipelineSettings& settings() const { return settings_; }
+  // The settings now; UpdateSettings replaces them for the next submission
+  // (the newsroom's settings page), without disturbing one in progress.
+  std::shared_ptr<const PipelineSettings> settings() const { return settings_.load(); }
+  void UpdateSettings(PipelineSettings settings);
 
   // Open unless the article closed them or they closed with age.
   bool CommentsOpen(const store::Article& article, int64_t now) const;
@@ -117,7 +122,7 @@ class Pipeline {
 
   store::Store& store_;
   Key key_;
-  PipelineSettings settings_;
+  std::atomic<std::shared_ptr<const PipelineSettings>> settings_;
 };
 
 }  // namespace chancery::comments

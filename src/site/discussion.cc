@@ -60,11 +60,6 @@ std::string Plural(int64_t n, std::string_view one, std::string_view many) {
 
 }  // namespace
 
-std::string Discussion::CommentDate(int64_t t) {
-  const int64_t seconds_of_day = ((t % 86400) + 86400) % 86400;
-  return fmt::format("{} at {:02}:{:02} UTC", HumanDate(t), seconds_of_day / 3600, seconds_of_day % 3600 / 60);
-}
-
 std::vector<int64_t> Discussion::OwnIds(const http::Request& request) const {
   auto cookie = request.Cookie(kOwnCookie);
   if (!cookie) return {};
@@ -107,7 +102,7 @@ std::string Discussion::ClearCommenterCookieHeader() const {
 }
 
 json::object Discussion::CommentView(const store::Comment& c, const store::Article& article, int depth,
-                                     const std::vector<int64_t>& own, int64_t now) const {
+                                     const std::vector<int64_t>& own, int64_t now, const DateStyle& dates) const {
   const std::string base = "/articles/" + article.slug;
   const bool pending = c.status != store::CommentStatus::kApproved;
   const bool can_modify = pipeline_.CanModify(c, own, now);
@@ -121,7 +116,7 @@ json::object Discussion::CommentView(const store::Comment& c, const store::Artic
       {"author_html", comments::AuthorLinkHtml(c.author_name, c.author_url)},
       {"initial", Initial(c.author_name)},
       {"avatar", static_cast<int64_t>(std::hash<std::string>{}(c.author_name) % 8)},
-      {"date", CommentDate(c.created_at)},
+      {"date", dates.DateTime(c.created_at)},
       {"date_iso", IsoDateTime(c.created_at)},
       {"html", comments::RenderCommentHtml(c.body)},
       {"permalink", fmt::format("{}#comment-{}", base, c.id)},
@@ -142,8 +137,9 @@ json::object Discussion::CommentView(const store::Comment& c, const store::Artic
 }
 
 json::object Discussion::View(const store::Article& article, const http::Request& request, const FormState* state,
-                              int64_t now, const std::string& unsent) {
-  const auto& settings = pipeline_.settings();
+                              int64_t now, const DateStyle& dates, const std::string& unsent) {
+  const auto settings_now = pipeline_.settings();
+  const comments::PipelineSettings& settings = *settings_now;
   const std::vector<int64_t> own = OwnIds(request);
 
   // Approved comments, oldest first, plus the reader's own that are not.
@@ -188,7 +184,7 @@ json::object Discussion::View(const store::Article& article, const http::Request
     if (it == children.end()) return;
     for (const store::Comment* c : it->second) {
       if (!placed.insert(c->id).second) continue;
-      json::object view = CommentView(*c, article, depth, own, now);
+      json::object view = CommentView(*c, article, depth, own, now, dates);
       if (flattened) {
         const store::Comment* p = by_id[parent_id];
         view["in_reply_to"] =

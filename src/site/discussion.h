@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "base/time.h"
 #include "comments/pipeline.h"
 #include "http/http.h"
 #include "store/store.h"
@@ -47,7 +48,7 @@ class Discussion {
   // (refilled from `state` after a rejected post, else from the commenter
   // cookie). `unsent` is shown when comments closed under a reader's post.
   boost::json::object View(const store::Article& article, const http::Request& request, const FormState* state,
-                           int64_t now, const std::string& unsent = "");
+                           int64_t now, const DateStyle& dates, const std::string& unsent = "");
 
   // The reader's own comment ids from their signed cookie.
   std::vector<int64_t> OwnIds(const http::Request& request) const;
@@ -60,12 +61,9 @@ class Discussion {
   std::string CommenterCookieHeader(const Commenter& commenter) const;
   std::string ClearCommenterCookieHeader() const;
 
-  // "29 November 2026 at 13:45 UTC".
-  static std::string CommentDate(int64_t t);
-
  private:
   boost::json::object CommentView(const store::Comment& c, const store::Article& article, int depth,
-                                  const std::vector<int64_t>& own, int64_t now) const;
+                                  const std::vector<int64_t>& own, int64_t now, const DateStyle& dates) const;
 
   store::Store& store_;
   comments::Pipeline& pipeline_;

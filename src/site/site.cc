@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <atomic>
 #include <chrono>
 #include <variant>
 #include <fmt/format.h>
@@ -36,26 +37,30 @@ struct Site::Impl {
   Impl(store::Store& s, std::shared_ptr<const theme::Theme> t, SiteOptions o, Clock c)
       : store(s),
         theme(std::move(t)),
-        options(std::move(o)),
+        live_options(std::make_shared<const SiteOptions>(o)),
         clock(std::move(c)),
         pipeline_key(comments::LoadOrCreateKey(store)),
-        pipeline(store, pipeline_key, options.comments),
-        discussion(store, pipeline, options.base_url) {}
+        pipeline(store, pipeline_key, o.comments),
+        discussion(store, pipeline, o.base_url) {}
 
   store::Store& store;
   std::shared_ptr<const theme::Theme> theme;
-  SiteOptions options;
+  // Replaced whole by UpdateOptions; each use reads the current snapshot.
+  std::atomic<std::shared_ptr<const SiteOptions>> live_options;
   Clock clock;
   comments::Key pipeline_key;  // also signs preview links
   comments::Pipeline pipeline;
   Discussion discussion;
 
+  std::shared_ptr<const SiteOptions> Options() const { return live_options.load(); }
+
   json::object SiteView() const {
-    return json::object{{"title", options.title},
-                        {"tagline", options.tagline},
-                        {"description", options.description},
-                        {"base_url", options.base_url},
-                        {"language", options.language}};
+    const auto options = Options();
+    return json::object{{"title", options->title},
+                        {"tagline", options->tagline},
+                        {"description", options->description},
+                        {"base_url", options->base_url},
+                        {"language", options->language}};
   }
 
   // Renders `name` with the common view (site, assets, year) merged in.
@@ -63,7 +68,7 @@ struct Site::Impl {
     view["site"] = SiteView();
     view["assets"] = theme->AssetUrls();
     if (!view.contains("topics")) view["topics"] = NavTopics();
-    view["year"] = HumanDate(clock()).substr(HumanDate(clock()).size() - 4);
+    view["year"] = ToCivil(clock()).year;
     auto html = theme->Render(name, view);
     if (!html.ok()) {
       spdlog::error("rendering {}: {}", name, html.status().ToString());
@@ -116,8 +121,8 @@ struct Site::Impl {
   std::optional<json::object> ListView(store::ArticleQuery query, int page, const std::string& base_path,
                                        Status* error) {
     query.now = clock();
-    query.limit = options.per_page;
-    query.offset = (page - 1) * options.per_page;
+    query.limit = Options()->per_page;
+    query.offset = (page - 1) * Options()->per_page;
     auto result = store.ListVisibleArticles(query);
     if (!result.ok()) {
       *error = result.status();
@@ -130,7 +135,7 @@ struct Site::Impl {
     auto counts = store.CountApprovedCommentsFor(ids);
     json::array cards;
     for (const auto& a : list.items) {
-      auto card = CardView(a);
+      auto card = CardView(a, Options()->dates);
       int64_t count = 0;
       if (counts.ok())
         if (auto it = counts->find(a.id); it != counts->end()) count = it->second;
@@ -138,7 +143,7 @@ struct Site::Impl {
       card["comment_label"] = CommentLabel(count);
       cards.push_back(std::move(card));
     }
-    const int64_t pages = (list.total + options.per_page - 1) / options.per_page;
+    const int64_t pages = (list.total + Options()->per_page - 1) / Options()->per_page;
     json::object pagination{{"page", page}, {"pages", pages}};
     if (page > 1) pagination["newer_url"] = page == 2 ? base_path : fmt::format("{}?page={}", base_path, page - 1);
     if (page < pages) pagination["older_url"] = fmt::format("{}?page={}", base_path, page + 1);
@@ -163,9 +168,9 @@ struct Site::Impl {
       articles.erase(articles.begin());
     }
     (*view)["page"] = json::object{
-        {"title", *page == 1 ? options.title : fmt::format("{} — page {}", options.title, *page)},
-        {"description", options.description.empty() ? options.tagline : options.description},
-        {"canonical", options.base_url + (*page == 1 ? "/" : fmt::format("/?page={}", *page))},
+        {"title", *page == 1 ? Options()->title : fmt::format("{} — page {}", Options()->title, *page)},
+        {"description", Options()->description.empty() ? Options()->tagline : Options()->description},
+        {"canonical", Options()->base_url + (*page == 1 ? "/" : fmt::format("/?page={}", *page))},
         {"is_home", true}};
     return Render(200, "home", std::move(*view));
   }
@@ -182,17 +187,17 @@ struct Site::Impl {
   Response ArticlePage(const store::Article& a, const Request& request, const FormState* state, int status,
                        const std::string& unsent = "", int64_t preview_until = 0) {
     const int64_t now = clock();
-    json::object article = CardView(a);
+    json::object article = CardView(a, Options()->dates);
     article["html"] = a.body_html;
     article["authors"] = BylineView(a.authors);
     if (a.updated_at > a.published_at + 60) {
-      article["updated"] = HumanDate(a.updated_at);
+      article["updated"] = Options()->dates.Date(a.updated_at);
       article["updated_iso"] = IsoDateTime(a.updated_at);
     }
     const auto toc = content::ParseTocJson(a.toc_json);
     int sections = 0;
     for (const auto& h : toc) sections += h.level == 2;
-    if (sections >= options.toc_min_sections) {
+    if (sections >= Options()->toc_min_sections) {
       json::array items;
       for (const auto& h : toc)
         items.push_back(json::object{{"id", h.id}, {"text", h.text}, {"level", h.level}, {"sub", h.level > 2}});
@@ -201,7 +206,7 @@ struct Site::Impl {
     }
     // A preview of an unpublished article has no discussion yet.
     json::object discussion_view = preview_until > 0 ? json::object{{"count", 0}}
-                                                     : discussion.View(a, request, state, now, unsent);
+                                                     : discussion.View(a, request, state, now, Options()->dates, unsent);
     article["comment_count"] = discussion_view["count"];
     article["comment_label"] = CommentLabel(discussion_view["count"].as_int64());
 
@@ -210,7 +215,7 @@ struct Site::Impl {
     if (auto list = store.ListCorrections(a.id, now, 100); list.ok()) {
       for (const auto& c : *list)
         corrections.push_back(json::object{{"note", c.note},
-                                           {"date", HumanDate(c.created_at)},
+                                           {"date", Options()->dates.Date(c.created_at)},
                                            {"date_iso", IsoDateTime(c.created_at)},
                                            {"id", c.id}});
     }
@@ -223,12 +228,12 @@ struct Site::Impl {
     if (preview_until == 0) view["comments"] = std::move(discussion_view);
     auto adjacent = store.AdjacentArticles(a, now);
     if (adjacent.ok()) {
-      if (adjacent->previous) view["previous"] = CardView(*adjacent->previous);
-      if (adjacent->next) view["next"] = CardView(*adjacent->next);
+      if (adjacent->previous) view["previous"] = CardView(*adjacent->previous, Options()->dates);
+      if (adjacent->next) view["next"] = CardView(*adjacent->next, Options()->dates);
     }
     json::object page{{"title", a.title},
                       {"description", a.dek.empty() ? a.excerpt : a.dek},
-                      {"canonical", options.base_url + "/articles/" + a.slug},
+                      {"canonical", Options()->base_url + "/articles/" + a.slug},
                       {"type", "article"},
                       {"comments_feed", "/articles/" + a.slug + "/comments.xml"},
                       {"published_iso", IsoDateTime(a.published_at)}};
@@ -239,7 +244,7 @@ struct Site::Impl {
     if (preview_until > 0) {
       page["noindex"] = true;
       page.erase("canonical");
-      view["preview"] = json::object{{"until", HumanDate(preview_until)}};
+      view["preview"] = json::object{{"until", Options()->dates.Date(preview_until)}};
     }
     view["page"] = std::move(page);
     Response r = Render(status, "article", std::move(view));
@@ -333,9 +338,9 @@ struct Site::Impl {
         state.notice = fmt::format(
             "You have posted {} in the last minute, the most this site takes. Please wait a minute and send "
             "it again: your comment is still in the form below.",
-            pipeline.settings().rate_limit_per_minute == 1
+            pipeline.settings()->rate_limit_per_minute == 1
                 ? std::string("a comment")
-                : fmt::format("{} comments", pipeline.settings().rate_limit_per_minute));
+                : fmt::format("{} comments", pipeline.settings()->rate_limit_per_minute));
         Response r = ArticlePage(article, request, &state, 429);
         r.headers.Set("Retry-After", "60");
         return r;
@@ -366,7 +371,7 @@ struct Site::Impl {
       return MessagePage(403, "This comment can no longer be changed",
                          fmt::format("A comment can be edited or deleted from the browser that posted it, for {} "
                                      "minutes after it was posted.",
-                                     pipeline.settings().edit_minutes),
+                                     pipeline.settings()->edit_minutes),
                          back);
     return std::make_pair(std::move(article), std::move(*comment.value()));
   }
@@ -443,7 +448,7 @@ struct Site::Impl {
     q.article_id = article != nullptr ? article->id : 0;
     q.status = store::CommentStatus::kApproved;
     q.newest_first = true;
-    q.limit = options.comment_feed_items;
+    q.limit = Options()->comment_feed_items;
     auto list = store.ListComments(q);
     if (!list.ok()) return ServerError(list.status(), "comment feed");
     const int64_t now = clock();
@@ -461,7 +466,7 @@ struct Site::Impl {
       }
       const int64_t updated = std::max(c.created_at, c.updated_at);
       newest = std::max(newest, updated);
-      const std::string url = fmt::format("{}/articles/{}#comment-{}", options.base_url, c.article_slug, c.id);
+      const std::string url = fmt::format("{}/articles/{}#comment-{}", Options()->base_url, c.article_slug, c.id);
       entries.push_back(json::object{{"id", url},
                                      {"url", url},
                                      {"title", fmt::format("{} on {}", c.author_name, title)},
@@ -474,12 +479,12 @@ struct Site::Impl {
     json::object view{{"entries", std::move(entries)}, {"updated_iso", IsoDateTime(newest)}};
     if (article != nullptr) {
       view["feed_title"] = fmt::format("Comments on {}", article->title);
-      view["feed_url"] = fmt::format("{}/articles/{}/comments.xml", options.base_url, article->slug);
-      view["alternate_url"] = fmt::format("{}/articles/{}#comments", options.base_url, article->slug);
+      view["feed_url"] = fmt::format("{}/articles/{}/comments.xml", Options()->base_url, article->slug);
+      view["alternate_url"] = fmt::format("{}/articles/{}#comments", Options()->base_url, article->slug);
     } else {
-      view["feed_title"] = fmt::format("Comments on {}", options.title);
-      view["feed_url"] = options.base_url + "/comments.xml";
-      view["alternate_url"] = options.base_url + "/";
+      view["feed_title"] = fmt::format("Comments on {}", Options()->title);
+      view["feed_url"] = Options()->base_url + "/comments.xml";
+      view["alternate_url"] = Options()->base_url + "/";
     }
     return Xml("feeds/comments", "application/atom+xml; charset=utf-8", std::move(view));
   }
@@ -537,8 +542,8 @@ struct Site::Impl {
                                  {"article_title", c.article_title},
                                  {"article_url", "/articles/" + c.article_slug},
                                  {"url", url},
-                                 {"absolute_url", options.base_url + url},
-                                 {"date", HumanDate(c.created_at)},
+                                 {"absolute_url", Options()->base_url + url},
+                                 {"date", Options()->dates.Date(c.created_at)},
                                  {"date_iso", IsoDateTime(c.created_at)}});
     }
     return out;
@@ -551,14 +556,14 @@ struct Site::Impl {
     json::object view{{"corrections", std::move(*entries)},
                       {"has_corrections", any},
                       {"page", json::object{{"title", "Corrections"},
-                                            {"description", fmt::format("Every correction {} has published", options.title)},
-                                            {"canonical", options.base_url + "/corrections"},
+                                            {"description", fmt::format("Every correction {} has published", Options()->title)},
+                                            {"canonical", Options()->base_url + "/corrections"},
                                             {"corrections_feed", "/corrections.xml"}}}};
     return Render(200, "corrections", std::move(view));
   }
 
   Response CorrectionsFeed(const Request&) {
-    auto entries = CorrectionEntries(options.feed_items);
+    auto entries = CorrectionEntries(Options()->feed_items);
     if (!entries.ok()) return ServerError(entries.status(), "corrections feed");
     std::string updated = IsoDateTime(0);
     if (!entries->empty()) updated = std::string(entries->front().as_object().at("date_iso").as_string());
@@ -568,7 +573,7 @@ struct Site::Impl {
 
   std::string AbsoluteUrl(const std::string& url) const {
     if (url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) return url;
-    return options.base_url + url;
+    return Options()->base_url + url;
   }
 
   Response TagPage(const Request& request) {
@@ -586,8 +591,8 @@ struct Site::Impl {
     if (!view) return NotFound(request);
     (*view)["tag"] = json::object{{"name", tag.value()->name}, {"url", base}};
     (*view)["page"] = json::object{{"title", tag.value()->name},
-                                   {"description", fmt::format("Analysis tagged {} from {}", tag.value()->name, options.title)},
-                                   {"canonical", options.base_url + base}};
+                                   {"description", fmt::format("Analysis tagged {} from {}", tag.value()->name, Options()->title)},
+                                   {"canonical", Options()->base_url + base}};
     return Render(200, "tag", std::move(*view));
   }
 
@@ -609,7 +614,7 @@ struct Site::Impl {
         {"name", au.name}, {"bio", au.bio}, {"affiliation", au.affiliation}, {"disclosure", au.disclosure}, {"url", base}};
     (*view)["page"] = json::object{{"title", au.name},
                                    {"description", au.bio.empty() ? au.name : au.bio},
-                                   {"canonical", options.base_url + base}};
+                                   {"canonical", Options()->base_url + base}};
     return Render(200, "author", std::move(*view));
   }
 
@@ -637,7 +642,7 @@ struct Site::Impl {
   Result<std::vector<store::Article>> FeedArticles() {
     store::ArticleQuery q;
     q.now = clock();
-    q.limit = options.feed_items;
+    q.limit = Options()->feed_items;
     auto list = store.ListVisibleArticles(q);
     if (!list.ok()) return list.status();
     std::vector<store::Article> out;
@@ -655,9 +660,9 @@ struct Site::Impl {
     for (const auto& a : articles) {
       const int64_t updated = std::max(a.updated_at, a.published_at);
       newest = std::max(newest, updated);
-      auto card = CardView(a);
+      auto card = CardView(a, Options()->dates);
       card["html"] = a.body_html;
-      card["absolute_url"] = options.base_url + "/articles/" + a.slug;
+      card["absolute_url"] = Options()->base_url + "/articles/" + a.slug;
       card["published_rfc822"] = Rfc822Date(a.published_at);
       card["updated_iso"] = IsoDateTime(updated);
       entries.push_back(std::move(card));
@@ -695,11 +700,11 @@ struct Site::Impl {
     for (const auto& a : *articles) {
       json::array authors;
       for (const auto& au : a.authors)
-        authors.push_back(json::object{{"name", au.name}, {"url", options.base_url + "/authors/" + au.slug}});
+        authors.push_back(json::object{{"name", au.name}, {"url", Options()->base_url + "/authors/" + au.slug}});
       json::array tags;
       for (const auto& t : a.tags) tags.push_back(json::string(t.name));
-      json::object item{{"id", options.base_url + "/articles/" + a.slug},
-                        {"url", options.base_url + "/articles/" + a.slug},
+      json::object item{{"id", Options()->base_url + "/articles/" + a.slug},
+                        {"url", Options()->base_url + "/articles/" + a.slug},
                         {"title", a.title},
                         {"summary", a.dek},
                         {"content_html", a.body_html},
@@ -711,11 +716,11 @@ struct Site::Impl {
       items.push_back(std::move(item));
     }
     json::object feed{{"version", "https://jsonfeed.org/version/1.1"},
-                      {"title", options.title},
-                      {"home_page_url", options.base_url + "/"},
-                      {"feed_url", options.base_url + "/feed.json"},
-                      {"description", options.tagline},
-                      {"language", options.language},
+                      {"title", Options()->title},
+                      {"home_page_url", Options()->base_url + "/"},
+                      {"feed_url", Options()->base_url + "/feed.json"},
+                      {"description", Options()->tagline},
+                      {"language", Options()->language},
                       {"items", std::move(items)}};
     Response r(200, "application/feed+json; charset=utf-8", json::serialize(feed));
     r.headers.Set("Cache-Control", "public, max-age=300");
@@ -724,7 +729,7 @@ struct Site::Impl {
 
   Response Sitemap(const Request&) {
     json::array urls;
-    urls.push_back(json::object{{"loc", options.base_url + "/"}});
+    urls.push_back(json::object{{"loc", Options()->base_url + "/"}});
     store::ArticleQuery q;
     q.now = clock();
     q.limit = 100;
@@ -732,22 +737,22 @@ struct Site::Impl {
       auto list = store.ListVisibleArticles(q);
       if (!list.ok()) return ServerError(list.status(), "sitemap");
       for (const auto& a : list->items)
-        urls.push_back(json::object{{"loc", options.base_url + "/articles/" + a.slug},
+        urls.push_back(json::object{{"loc", Options()->base_url + "/articles/" + a.slug},
                                     {"lastmod", IsoDateTime(std::max(a.updated_at, a.published_at))}});
       if (list->items.size() < static_cast<size_t>(q.limit) || q.offset > 50000) break;
     }
     auto tags = store.ListTagsInUse(q.now);
     if (tags.ok())
-      for (const auto& [tag, count] : tags.value()) urls.push_back(json::object{{"loc", options.base_url + "/tags/" + tag.slug}});
+      for (const auto& [tag, count] : tags.value()) urls.push_back(json::object{{"loc", Options()->base_url + "/tags/" + tag.slug}});
     auto authors = store.ListAuthors();
     if (authors.ok())
-      for (const auto& au : authors.value()) urls.push_back(json::object{{"loc", options.base_url + "/authors/" + au.slug}});
+      for (const auto& au : authors.value()) urls.push_back(json::object{{"loc", Options()->base_url + "/authors/" + au.slug}});
     return Xml("feeds/sitemap", "application/xml; charset=utf-8", json::object{{"urls", std::move(urls)}});
   }
 
   Response Robots(const Request&) {
     Response r(200, "text/plain; charset=utf-8",
-               fmt::format("User-agent: *\nDisallow: /admin/\nDisallow: /preview/\nAllow: /\n\nSitemap: {}/sitemap.xml\n", options.base_url));
+               fmt::format("User-agent: *\nDisallow: /admin/\nDisallow: /preview/\nAllow: /\n\nSitemap: {}/sitemap.xml\n", Options()->base_url));
     r.headers.Set("Cache-Control", "public, max-age=3600");
     return r;
   }
@@ -789,6 +794,11 @@ http::Response Site::EditComment(const Request& r) { return impl_->EditComment(r
 http::Response Site::DeleteComment(const Request& r) { return impl_->DeleteComment(r); }
 http::Response Site::ArticleCommentsFeed(const Request& r) { return impl_->ArticleCommentsFeed(r); }
 http::Response Site::CommentsFeed(const Request& r) { return impl_->CommentsFeed(r); }
+
+void Site::UpdateOptions(SiteOptions options) {
+  impl_->pipeline.UpdateSettings(options.comments);
+  impl_->live_options.store(std::make_shared<const SiteOptions>(std::move(options)));
+}
 
 void Site::RegisterRoutes(http::Router& router) {
   auto bind = [this](http::Response (Site::*fn)(const Request&)) {

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 
+#include "base/time.h"
 #include "comments/pipeline.h"
 #include "http/http.h"
 
@@ -34,6 +35,7 @@ struct SiteOptions {
   int toc_min_sections = 3;             // show a table of contents from this many h2s
   int feed_items = 20;                  // entries in /feed.xml, /rss.xml, /feed.json
   int comment_feed_items = 50;          // entries in the comment feeds
+  DateStyle dates;                      // the site's time zone and date format
   comments::PipelineSettings comments;  // moderation, spam defences, threading
 };
 
@@ -51,6 +53,11 @@ class Site {
   ~Site();
   Site(const Site&) = delete;
   Site& operator=(const Site&) = delete;
+
+  // Replaces the options while serving (the newsroom's settings page): the
+  // next request sees them. The comment cookies' Secure flag keeps following
+  // the base URL given at construction.
+  void UpdateOptions(SiteOptions options);
 
   // Adds every public route (DESIGN.md's URL contract) and the 404 page.
   void RegisterRoutes(http::Router& router);

@@ -23,11 +23,6 @@ std::tm Utc(int64_t t) {
 }
 }  // namespace
 
-std::string HumanDate(int64_t t) {
-  const std::tm tm = Utc(t);
-  return fmt::format("{} {} {}", tm.tm_mday, kMonths[tm.tm_mon], tm.tm_year + 1900);
-}
-
 std::string IsoDateTime(int64_t t) {
   const std::tm tm = Utc(t);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
@@ -117,13 +112,13 @@ json::object ImageView(const store::FeaturedImage& image) {
   return out;
 }
 
-json::object CardView(const store::Article& a) {
+json::object CardView(const store::Article& a, const DateStyle& dates) {
   json::object card{{"title", a.title},
                     {"url", "/articles/" + a.slug},
                     {"slug", a.slug},
                     {"dek", a.dek},
                     {"excerpt", a.excerpt},
-                    {"date", HumanDate(a.published_at)},
+                    {"date", dates.Date(a.published_at)},
                     {"date_iso", IsoDateTime(a.published_at)},
                     {"reading_minutes", a.reading_minutes},
                     {"authors", BylineView(a.authors)},

@@ -331,6 +331,13 @@ class Store {
   // Authors and tags are keyed by slug. Upsert inserts or updates by slug and
   // returns the stored record with its id.
   virtual Result<Author> UpsertAuthor(const Author& author) = 0;
+  // The newsroom's profile editor: Add inserts a new profile (kAlreadyExists
+  // when the slug is taken); Update replaces the name, bio, affiliation and
+  // disclosure of the profile with `author.slug`, empty values included
+  // (kNotFound when there is none). Upsert keeps a stored value over an
+  // empty one, for imports that know only the name.
+  virtual Result<Author> AddAuthor(const Author& author) = 0;
+  virtual Result<Author> UpdateAuthor(const Author& author) = 0;
   virtual Result<std::optional<Author>> FindAuthor(std::string_view slug) = 0;
   virtual Result<std::vector<Author>> ListAuthors() = 0;
   virtual Result<Tag> UpsertTag(const Tag& tag) = 0;

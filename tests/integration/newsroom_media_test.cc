@@ -480,6 +480,54 @@ TEST_F(MediaTest, PagesUseResponsiveVariantsForStoredImages) {
   EXPECT_FALSE(Contains(page.body, "<picture>"));
 }
 
+TEST_F(MediaTest, TheEditorsPickerFillsTheImageItsDetailsAndSize) {
+  Browser admin = As("admin@example.org");
+  const std::string name = UploadPhoto(admin, "picked.jpg", {{"alt", "A quay at dusk"}, {"credit", "Staff photo"}});
+  HttpResponse editor = admin.Get("/admin/articles/new");
+  ASSERT_EQ(editor.status, 200);
+  EXPECT_TRUE(Contains(editor.body, "<option value=\"" + name + "\" data-url=\"/media/" + name + "\" data-alt=\"A quay at dusk\""))
+      << "the picker lists the upload with its details for the script";
+
+  // Without a script: the picker alone fills URL, credit, alt and size.
+  HttpResponse saved = admin.Post("/admin/articles/new", {{"title", "Picked from the library"},
+                                                          {"body", "A paragraph."},
+                                                          {"image_media", name},
+                                                          {"image_url", ""},
+                                                          {"action", "publish"}});
+  ASSERT_EQ(saved.status, 303) << saved.body;
+  auto article = Store()->FindArticle("picked-from-the-library");
+  ASSERT_TRUE(article.ok() && article.value());
+  const store::FeaturedImage image = article.value()->image;
+  EXPECT_EQ(image.url, "/media/" + name);
+  EXPECT_EQ(image.alt, "A quay at dusk");
+  EXPECT_EQ(image.credit, "Staff photo");
+  EXPECT_EQ(image.width, 1200);
+  EXPECT_EQ(image.height, 700);
+  HttpResponse page = HttpGet(server_->port(), "/articles/picked-from-the-library").value_or(HttpResponse{});
+  EXPECT_TRUE(Contains(page.body, "alt=\"A quay at dusk\" width=\"1200\" height=\"700\""));
+
+  // The editor shows the choice; a credit edited after picking (as the
+  // script leaves it) is kept, because the URL already matches the pick.
+  const std::string edit_url = saved.Header("location").substr(0, saved.Header("location").find('?'));
+  HttpResponse again = admin.Get(edit_url);
+  EXPECT_TRUE(Contains(again.body, "<option value=\"" + name + "\" data-url=\"/media/" + name + "\""));
+  EXPECT_TRUE(Contains(again.body, "\" selected>" + name + " — A quay at dusk</option>"));
+  const std::string marker = "name=\"revision\" value=\"";
+  const size_t at = again.body.find(marker) + marker.size();
+  const std::string revision = again.body.substr(at, again.body.find('"', at) - at);
+  HttpResponse edited = admin.Post(edit_url, {{"title", "Picked from the library"},
+                                              {"slug", "picked-from-the-library"},
+                                              {"body", "A paragraph."},
+                                              {"image_media", name},
+                                              {"image_url", "/media/" + name},
+                                              {"image_alt", "A quay at dusk"},
+                                              {"image_credit", "Photo: the desk"},
+                                              {"revision", revision},
+                                              {"action", "publish"}});
+  ASSERT_EQ(edited.status, 303) << edited.body;
+  EXPECT_EQ(Store()->FindArticle("picked-from-the-library").value().value().image.credit, "Photo: the desk");
+}
+
 TEST_F(MediaTest, ScriptsGetJsonBack) {
   Browser admin = As("admin@example.org");
   HttpResponse r = admin.Upload({"dropped.jpg", "image/jpeg", *photo_}, {}, std::nullopt, true);

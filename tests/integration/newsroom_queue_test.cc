@@ -460,7 +460,7 @@ std::vector<std::pair<std::string, std::string>> GoodSettings(const std::string&
           {"media.max_upload_mb", "12"}};
 }
 
-TEST(SettingsTest, ValidatedStoredAndInEffectAfterRestart) {
+TEST(SettingsTest, ValidatedStoredAndInEffectAtOnce) {
   TempDir dir;
   ASSERT_EQ(RunChancery({"init", "--data", dir.path(), "--demo"}).exit_code, 0);
   ASSERT_TRUE(AddUser(dir.path(), "admin@example.org", "Ada Admin", "admin"));
@@ -509,6 +509,19 @@ TEST(SettingsTest, ValidatedStoredAndInEffectAfterRestart) {
     EXPECT_EQ(*store->GetSetting("media.max_upload_mb").value(), "12");
   }
   EXPECT_NE(admin->Get("/admin/settings").body.find("value=\"The Ebb Quarterly\""), std::string::npos);
+
+  // In effect at once, without a restart: the title, the feeds' base URL,
+  // the date format and zone, and the newsroom's own header.
+  auto live = HttpGet(server->port(), "/");
+  ASSERT_TRUE(live);
+  EXPECT_NE(live->body.find("The Ebb Quarterly"), std::string::npos);
+  EXPECT_NE(live->body.find("Tides and treaties"), std::string::npos);
+  EXPECT_NE(live->body.find(">2026-"), std::string::npos) << "ISO dates on the home page";
+  EXPECT_EQ(live->body.find(" November 2026<"), std::string::npos) << "no long-form dates left";
+  auto feed = HttpGet(server->port(), "/feed.xml");
+  ASSERT_TRUE(feed);
+  EXPECT_NE(feed->body.find("https://tides.example/articles/"), std::string::npos);
+  EXPECT_NE(admin->Get("/admin/").body.find("The Ebb Quarterly"), std::string::npos);
 
   server.reset();
   server = std::make_unique<ServerProcess>(dir.path());

@@ -152,6 +152,29 @@ TEST_F(SiteTest, PreviousAndNextFollowPublicationOrder) {
   EXPECT_NE(body.find("href=\"/articles/third\" rel=\"next\""), std::string::npos);
 }
 
+TEST_F(SiteTest, DatesFollowTheSiteZoneAndFormat) {
+  // 23:30 UTC on 19 September is already the 20th in Karachi (UTC+5).
+  const int64_t late = 1789860600;  // 2026-09-19T23:30:00Z
+  Save(Make("late-night", "Text.", late));
+  auto page = Get("/articles/late-night");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.BodyView().find("19 September 2026"), std::string_view::npos);
+
+  auto karachi = TimeZone::Load("Asia/Karachi");
+  if (!karachi.ok()) GTEST_SKIP() << "tzdata is not installed";
+  SiteOptions options;
+  options.title = "Renamed Review";
+  options.dates = DateStyle{*karachi, DateFormat::kMonthDayYear};
+  site_->UpdateOptions(options);
+  page = Get("/articles/late-night");
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.BodyView().find("September 20, 2026"), std::string_view::npos);
+  EXPECT_EQ(page.BodyView().find("19 September 2026"), std::string_view::npos);
+  EXPECT_NE(page.BodyView().find("Renamed Review"), std::string_view::npos) << "the new title at once";
+  // The machine-readable date stays UTC.
+  EXPECT_NE(page.BodyView().find("2026-09-19T23:30:00Z"), std::string_view::npos);
+}
+
 TEST_F(SiteTest, HealthzAndRobots) {
   auto h = Get("/healthz");
   EXPECT_EQ(h.status, 200);

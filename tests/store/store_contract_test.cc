@@ -235,6 +235,27 @@ TEST_P(StoreContractTest, AuthorUpsertKeepsFieldsNotGiven) {
   EXPECT_EQ(authors->size(), 1u);
 }
 
+TEST_P(StoreContractTest, AuthorAddRefusesATakenSlugAndUpdateReplacesEveryField) {
+  Author full = MakeAuthor("ana-ruiz", "Ana Ruiz", "Writes on South Asia.");
+  full.disclosure = "Funded by a foundation.";
+  auto added = store_->AddAuthor(full);
+  ASSERT_TRUE(added.ok()) << added.status().ToString();
+  EXPECT_EQ(store_->AddAuthor(MakeAuthor("ana-ruiz", "Someone Else")).status().code(), Status::Code::kAlreadyExists);
+  EXPECT_EQ(store_->FindAuthor("ana-ruiz")->value().name, "Ana Ruiz");
+
+  Author emptied = MakeAuthor("ana-ruiz", "Ana Ruiz");
+  auto updated = store_->UpdateAuthor(emptied);
+  ASSERT_TRUE(updated.ok()) << updated.status().ToString();
+  EXPECT_EQ(updated->id, added->id);
+  EXPECT_EQ(updated->bio, "");
+  EXPECT_EQ(updated->disclosure, "");
+  EXPECT_EQ(store_->FindAuthor("ana-ruiz")->value().disclosure, "");
+
+  EXPECT_EQ(store_->UpdateAuthor(MakeAuthor("nobody", "No One")).status().code(), Status::Code::kNotFound);
+  EXPECT_EQ(store_->UpdateAuthor(MakeAuthor("ana-ruiz", "")).status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(store_->AddAuthor(MakeAuthor("Bad Slug", "X")).status().code(), Status::Code::kInvalidArgument);
+}
+
 TEST_P(StoreContractTest, AuthorAndTagSlugsAreValidated) {
   for (const char* bad : {"", "Ana", "ana ruiz", "ana_ruiz", "ana/ruiz", "é"}) {
     auto author = store_->UpsertAuthor(MakeAuthor(bad, "Ana"));

@@ -317,6 +317,23 @@ Result<std::optional<Article>> QueryOneArticle(Connection& db, StatementLease& s
 // Inserts the author, or updates the one with its slug, overwriting only the
 // fields given non-empty: a byline that names an author must not wipe the
 // bio an editor wrote. REQUIRES: a write transaction is open on `db`.
+// A new author row; kAlreadyExists when the slug is taken.
+Result<Author> InsertAuthorIn(Connection& db, const Author& author) {
+  CHANCERY_RETURN_IF_ERROR(CheckSlug("author", author.slug));
+  if (author.name.empty()) {
+    return Status::InvalidArgument("new author " + Quoted(author.slug) + " needs a name");
+  }
+  CHANCERY_ASSIGN_OR_RETURN(
+      StatementLease insert,
+      db.Prepare("INSERT INTO authors (slug, name, bio, affiliation, disclosure, created_at)"
+                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id, slug, name, bio, affiliation, disclosure"));
+  insert->Bind(1, author.slug).Bind(2, author.name).Bind(3, author.bio).Bind(4, author.affiliation);
+  insert->Bind(5, author.disclosure).Bind(6, NowSeconds());
+  CHANCERY_ASSIGN_OR_RETURN(const bool row, insert->Step());
+  if (!row) return Status::Internal("INSERT ... RETURNING gave no row");
+  return ReadAuthor(*insert, 0);
+}
+
 Result<Author> UpsertAuthorIn(Connection& db, const Author& author) {
   CHANCERY_RETURN_IF_ERROR(CheckSlug("author", author.slug));
   {
@@ -332,18 +349,7 @@ Result<Author> UpsertAuthorIn(Connection& db, const Author& author) {
     CHANCERY_ASSIGN_OR_RETURN(const bool found, update->Step());
     if (found) return ReadAuthor(*update, 0);
   }
-  if (author.name.empty()) {
-    return Status::InvalidArgument("new author " + Quoted(author.slug) + " needs a name");
-  }
-  CHANCERY_ASSIGN_OR_RETURN(
-      StatementLease insert,
-      db.Prepare("INSERT INTO authors (slug, name, bio, affiliation, disclosure, created_at)"
-                 " VALUES (?1, ?2, ?3, ?4, ?5, ?6) RETURNING id, slug, name, bio, affiliation, disclosure"));
-  insert->Bind(1, author.slug).Bind(2, author.name).Bind(3, author.bio).Bind(4, author.affiliation);
-  insert->Bind(5, author.disclosure).Bind(6, NowSeconds());
-  CHANCERY_ASSIGN_OR_RETURN(const bool row, insert->Step());
-  if (!row) return Status::Internal("INSERT ... RETURNING gave no row");
-  return ReadAuthor(*insert, 0);
+  return InsertAuthorIn(db, author);
 }
 
 // As UpsertAuthorIn, for tags.
@@ -513,6 +519,27 @@ Status SqliteStore::PutSetting(std::string_view key, std::string_view value) {
 Result<Author> SqliteStore::UpsertAuthor(const Author& author) {
   return WithContext(WriteTransaction([&](Connection& db) { return UpsertAuthorIn(db, author); }),
                      "upsert author " + Quoted(author.slug));
+}
+
+Result<Author> SqliteStore::AddAuthor(const Author& author) {
+  return WithContext(WriteTransaction([&](Connection& db) { return InsertAuthorIn(db, author); }),
+                     "add author " + Quoted(author.slug));
+}
+
+Result<Author> SqliteStore::UpdateAuthor(const Author& author) {
+  return WithContext(WriteTransaction([&](Connection& db) -> Result<Author> {
+                       if (author.name.empty()) return Status::InvalidArgument("an author needs a name");
+                       CHANCERY_ASSIGN_OR_RETURN(
+                           StatementLease update,
+                           db.Prepare("UPDATE authors SET name = ?2, bio = ?3, affiliation = ?4, disclosure = ?5"
+                                      " WHERE slug = ?1 RETURNING id, slug, name, bio, affiliation, disclosure"));
+                       update->Bind(1, author.slug).Bind(2, author.name).Bind(3, author.bio);
+                       update->Bind(4, author.affiliation).Bind(5, author.disclosure);
+                       CHANCERY_ASSIGN_OR_RETURN(const bool found, update->Step());
+                       if (!found) return Status::NotFound("no author " + Quoted(author.slug));
+                       return ReadAuthor(*update, 0);
+                     }),
+                     "update author " + Quoted(author.slug));
 }
 
 Result<std::optional<Author>> SqliteStore::FindAuthor(std::string_view slug) {

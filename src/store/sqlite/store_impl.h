@@ -96,6 +96,8 @@ class SqliteStore final : public Store {
   Status PutSetting(std::string_view key, std::string_view value) override;
 
   Result<Author> UpsertAuthor(const Author& author) override;
+  Result<Author> AddAuthor(const Author& author) override;
+  Result<Author> UpdateAuthor(const Author& author) override;
   Result<std::optional<Author>> FindAuthor(std::string_view slug) override;
   Result<std::vector<Author>> ListAuthors() override;
   Result<Tag> UpsertTag(const Tag& tag) override;

@@ -44,6 +44,34 @@
     refreshPreview();
   }
 
+  // The featured-image picker fills the image fields from the library, so
+  // they can be checked and edited before saving (the server does the same
+  // when scripts do not run).
+  var picker = document.getElementById('image_media');
+  if (picker) {
+    picker.addEventListener('change', function () {
+      var option = picker.options[picker.selectedIndex];
+      var url = option && option.getAttribute('data-url');
+      if (!url) return;
+      form.elements.image_url.value = url;
+      form.elements.image_alt.value = option.getAttribute('data-alt') || '';
+      form.elements.image_credit.value = option.getAttribute('data-credit') || '';
+      form.elements.image_caption.value = option.getAttribute('data-caption') || '';
+      var wrap = document.getElementById('image-thumb-wrap');
+      if (wrap) {
+        var img = document.getElementById('image-thumb');
+        if (!img) {
+          img = document.createElement('img');
+          img.id = 'image-thumb';
+          img.alt = '';
+          img.className = 'image-thumb';
+          wrap.appendChild(img);
+        }
+        img.src = url;
+      }
+    });
+  }
+
   // Autosave: every few seconds while there are changes, and on leaving.
   var url = form.getAttribute('data-autosave-url');
   if (!url) return;
@@ -52,7 +80,7 @@
   form.addEventListener('submit', function () { dirty = false; });
   function formData() {
     var data = new URLSearchParams();
-    ['title', 'slug', 'dek', 'body', 'tags', 'image_url', 'image_credit', 'image_alt', 'image_caption'].forEach(function (n) {
+    ['title', 'slug', 'dek', 'body', 'tags', 'image_media', 'image_url', 'image_credit', 'image_alt', 'image_caption'].forEach(function (n) {
       if (form.elements[n]) data.set(n, form.elements[n].value);
     });
     var authors = form.elements.authors;
