@@ -350,11 +350,14 @@ struct Admin::Impl {
     if (auto* r = std::get_if<Response>(&guarded)) return std::move(*r);
     const auto& visitor = std::get<Visitor>(guarded);
     json::object view{{"title", "Dashboard"}};
-    // Drafts, work in review and what is scheduled; an author sees their own.
+    // Drafts, work in review, what is scheduled and the latest published
+    // work (most recently changed first); an author sees their own.
     json::array panels;
-    const std::pair<store::ArticleFilter, const char*> kPanels[] = {{store::ArticleFilter::kDraft, "Drafts"},
-                                                                    {store::ArticleFilter::kReview, "Submitted for review"},
-                                                                    {store::ArticleFilter::kScheduled, "Scheduled"}};
+    const std::pair<store::ArticleFilter, const char*> kPanels[] = {
+        {store::ArticleFilter::kDraft, "Drafts"},
+        {store::ArticleFilter::kReview, "Submitted for review"},
+        {store::ArticleFilter::kScheduled, "Scheduled"},
+        {store::ArticleFilter::kPublished, "Recently published or updated"}};
     for (const auto& [filter, label] : kPanels) {
       store::AdminArticleQuery q;
       q.filter = filter;

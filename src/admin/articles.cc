@@ -484,7 +484,18 @@ struct ArticlePages::Impl {
     const EditorialArticle& e = std::get<EditorialArticle>(loaded);
     EditorForm form = FormOf(e);
     FormState state;
-    if (request.QueryParam("saved")) state.notice = "Saved.";
+    if (request.QueryParam("saved")) {
+      // What the save did, in the article's words now.
+      if (e.article.status == ArticleStatus::kPublished)
+        state.notice = fmt::format("Saved. It is live at /articles/{}.", e.article.slug);
+      else if (e.article.status == ArticleStatus::kScheduled)
+        state.notice = fmt::format("Saved. It is scheduled for {} ({}).", Local(Zone(), e.article.published_at),
+                                   Zone().name());
+      else if (e.in_review)
+        state.notice = "Saved and submitted for review.";
+      else
+        state.notice = "Saved as a draft; readers do not see it.";
+    }
     // The visitor's autosave, when newer than the article: offer it, or load
     // it into the form when asked (nothing is saved until they save).
     auto revisions = store().ListRevisions(e.article.id);
@@ -852,7 +863,9 @@ struct ArticlePages::Impl {
                       {"dek_changed", (*from)->dek != (*to)->dek},
                       {"rows", std::move(rows)},
                       {"inserted", inserted},
-                      {"deleted", deleted}};
+                      {"deleted", deleted},
+                      {"inserted_text", fmt::format("{} line{}", inserted, inserted == 1 ? "" : "s")},
+                      {"deleted_text", fmt::format("{} line{}", deleted, deleted == 1 ? "" : "s")}};
     return admin.Render(200, "revision-diff", "articles", v, std::move(view));
   }
 

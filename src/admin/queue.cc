@@ -12,6 +12,7 @@
 
 #include "base/text.h"
 #include "comments/form.h"
+#include "comments/pipeline.h"
 #include "comments/render.h"
 
 namespace chancery::admin {
@@ -389,7 +390,7 @@ struct QueueImpl {
     reply.author_email = v.user.email;
     reply.body = body;
     reply.status = CommentStatus::kApproved;
-    reply.status_reason = fmt::format("approved: reply by staff ({})", v.user.email);
+    reply.status_reason = comments::StaffReplyReason(v.user.email);
     reply.created_at = now;
     auto added = store().AddComment(reply);
     if (!added.ok()) return StoreError(v, added.status(), "storing a reply");

@@ -21,12 +21,14 @@
 #include "app/cli_common.h"
 #include "app/config.h"
 #include "admin/admin.h"
+#include "admin/actors.h"
 #include "admin/articles.h"
 #include "admin/authors.h"
 #include "admin/media_pages.h"
 #include "admin/people.h"
 #include "admin/queue.h"
 #include "app/demo.h"
+#include "app/insight_service.h"
 #include "app/stored_settings.h"
 #include "base/embedded.h"
 #include "http/middleware.h"
@@ -350,6 +352,18 @@ int RunServe(const ServeOptions& options) {
   people_pages.RegisterRoutes(router);
   admin::AuthorPages author_pages(admin);
   author_pages.RegisterRoutes(router);
+  // The insight layer reads new and changed articles in the background; the
+  // gazetteer editor's changes rebuild its gazetteer.
+  auto created_insight = InsightService::Create(**store);
+  if (!created_insight.ok()) return Fail(created_insight.status().ToString());
+  InsightService* insight_service = created_insight->get();
+  insight_service->Start();
+  admin::ActorPages actor_pages(admin, [insight_service] { return insight_service->gazetteer(); },
+                                [insight_service] {
+                                  Status s = insight_service->Rebuild();
+                                  if (!s.ok()) spdlog::error("insight: rebuilding the gazetteer: {}", s.ToString());
+                                });
+  actor_pages.RegisterRoutes(router);
 
   http::ServerOptions so;
   so.address = listen->first;

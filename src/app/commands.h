@@ -63,4 +63,19 @@ struct UserAddOptions {
 };
 int RunUserAdd(const UserAddOptions& options);
 
+// Insight on one text, no site needed: the actors, relations and dated events
+// it names, printed as the JSON contract of DESIGN.md or as a report.
+struct AnalyzeOptions {
+  std::string text_file;           // a file, or "-" for standard input
+  std::string format = "json";     // json|text
+  std::string input = "markdown";  // markdown (an article body) or text
+  int year = 0;                    // the article's year, for office-holders; 0: unknown
+  std::string gazetteer_dir;       // read data/insight-style files from here, not the compiled-in ones
+  std::string data_dir;            // with `all`: the site whose archive to read again
+  bool all = false;                // every article not in the trash (analyze_archive.cc)
+};
+int RunAnalyze(const AnalyzeOptions& options);
+// `chancery analyze --data DIR --all`: reads the whole archive again.
+int RunAnalyzeArchive(const AnalyzeOptions& options);
+
 }  // namespace chancery::app

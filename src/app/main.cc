@@ -66,6 +66,16 @@ int main(int argc, char** argv) {
   user_add_cmd->add_option("--name", user_add.name, "Name shown in the newsroom")->required();
   user_add_cmd->add_option("--role", user_add.role, "admin, editor or author")->required();
 
+  chancery::app::AnalyzeOptions analyze;
+  auto* analyze_cmd = app.add_subcommand("analyze", "Insight: actors, relations and dated events of one text (--text FILE), or read a site's whole archive again (--data DIR --all)");
+  analyze_cmd->add_option("--text", analyze.text_file, "The text to read (Markdown or plain text), or - for standard input");
+  analyze_cmd->add_option("--format", analyze.format, "json (default) or text");
+  analyze_cmd->add_option("--input", analyze.input, "markdown (default: an article body) or text");
+  analyze_cmd->add_option("--year", analyze.year, "The article's year, to tell which office a person held");
+  analyze_cmd->add_option("--gazetteer", analyze.gazetteer_dir, "Read the gazetteer from this folder (as data/insight) instead of the built-in one");
+  analyze_cmd->add_option("--data", analyze.data_dir, "With --all: the site folder");
+  analyze_cmd->add_flag("--all", analyze.all, "Read every article of the site in --data again and store the analyses");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -77,6 +87,7 @@ int main(int argc, char** argv) {
   if (*md_cmd) return chancery::app::RunImportMarkdown(import_md);
   if (*list_cmd) return chancery::app::RunCommentsList(comments_list);
   if (*user_add_cmd) return chancery::app::RunUserAdd(user_add);
+  if (*analyze_cmd) return chancery::app::RunAnalyze(analyze);
   if (*export_cmd || *erase_cmd) {
     data_request.erase = erase_cmd->parsed();
     return chancery::app::RunCommentsDataRequest(data_request);

@@ -65,7 +65,23 @@ Result<Decision> Pipeline::Weigh(const CommentForm& form, TokenCheck token, cons
   if (settings()->moderation.require_prior_approval) {
     CHANCERY_ASSIGN_OR_RETURN(signals.author_has_approved_comment, store_.HasApprovedCommentFromEmail(form.email));
   }
-  return Decide(form, signals, settings()->moderation);
+  Decision decision = Decide(form, signals, settings()->moderation);
+  // A reader's post under a newsroom account's email would pass as staff
+  // (and that account's approved replies would approve it): a person holds it.
+  if (decision.status == store::CommentStatus::kApproved) {
+    CHANCERY_ASSIGN_OR_RETURN(auto account, store_.FindUserByEmail(form.email));
+    if (account) decision = {store::CommentStatus::kPending, "held: uses the email of a newsroom account"};
+  }
+  return decision;
+}
+
+std::string StaffReplyReason(std::string_view email) {
+  return std::string(kStaffReplyPrefix) + " (" + std::string(email) + ")";
+}
+
+bool IsStaffReply(const store::Comment& comment) {
+  return comment.status == store::CommentStatus::kApproved &&
+         std::string_view(comment.status_reason).starts_with(kStaffReplyPrefix);
 }
 
 Result<SubmitResult> Pipeline::Submit(const store::Article& article, CommentForm form, const Poster& poster,

@@ -64,6 +64,13 @@ struct Poster {
 // (forms served before then are held, not lost).
 Key LoadOrCreateKey(store::Store& store);
 
+// Staff replies (the newsroom's queue) are stored approved with a reason
+// that starts with kStaffReplyPrefix; readers' posts never get it, so pages
+// can mark staff replies as such.
+inline constexpr char kStaffReplyPrefix[] = "approved: reply by staff";
+std::string StaffReplyReason(std::string_view email);
+bool IsStaffReply(const store::Comment& comment);
+
 class Pipeline {
  public:
   // `store` must outlive the Pipeline.

@@ -113,6 +113,7 @@ json::object Discussion::CommentView(const store::Comment& c, const store::Artic
       {"id", c.id},
       {"depth", depth},
       {"author_name", c.author_name},
+      {"staff", comments::IsStaffReply(c)},
       {"author_html", comments::AuthorLinkHtml(c.author_name, c.author_url)},
       {"initial", Initial(c.author_name)},
       {"avatar", static_cast<int64_t>(std::hash<std::string>{}(c.author_name) % 8)},

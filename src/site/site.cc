@@ -16,6 +16,7 @@
 #include "content/content.h"
 #include "http/static.h"
 #include "site/discussion.h"
+#include "site/insight_pages.h"
 #include "site/views.h"
 #include "store/store.h"
 #include "theme/theme.h"
@@ -41,7 +42,13 @@ struct Site::Impl {
         clock(std::move(c)),
         pipeline_key(comments::LoadOrCreateKey(store)),
         pipeline(store, pipeline_key, o.comments),
-        discussion(store, pipeline, o.base_url) {}
+        discussion(store, pipeline, o.base_url),
+        insight(store, {.render = [this](int status, std::string_view name,
+                                         json::object view) { return Render(status, name, std::move(view)); },
+                        .not_found = [this](const Request& r) { return NotFound(r); },
+                        .server_error = [this](const Status& s, std::string_view what) { return ServerError(s, what); },
+                        .options = [this] { return Options(); },
+                        .clock = [this] { return clock(); }}) {}
 
   store::Store& store;
   std::shared_ptr<const theme::Theme> theme;
@@ -51,6 +58,7 @@ struct Site::Impl {
   comments::Key pipeline_key;  // also signs preview links
   comments::Pipeline pipeline;
   Discussion discussion;
+  InsightPages insight;  // actors, relations, the article's insight box
 
   std::shared_ptr<const SiteOptions> Options() const { return live_options.load(); }
 
@@ -247,6 +255,7 @@ struct Site::Impl {
       view["preview"] = json::object{{"until", Options()->dates.Date(preview_until)}};
     }
     view["page"] = std::move(page);
+    if (preview_until == 0) insight.AddToArticleView(a, view);
     Response r = Render(status, "article", std::move(view));
     if (preview_until > 0) {
       r.headers.Set("Cache-Control", "private, no-store");
@@ -744,6 +753,7 @@ struct Site::Impl {
     auto tags = store.ListTagsInUse(q.now);
     if (tags.ok())
       for (const auto& [tag, count] : tags.value()) urls.push_back(json::object{{"loc", Options()->base_url + "/tags/" + tag.slug}});
+    for (auto& url : insight.SitemapUrls()) urls.push_back(std::move(url));
     auto authors = store.ListAuthors();
     if (authors.ok())
       for (const auto& au : authors.value()) urls.push_back(json::object{{"loc", Options()->base_url + "/authors/" + au.slug}});
@@ -825,6 +835,7 @@ void Site::RegisterRoutes(http::Router& router) {
   router.Get("/sitemap.xml", bind(&Site::Sitemap));
   router.Get("/robots.txt", bind(&Site::Robots));
   router.Get("/healthz", bind(&Site::Health));
+  impl_->insight.RegisterRoutes(router);
   router.SetNotFound(bind(&Site::NotFound));
 }
 

@@ -306,6 +306,83 @@ struct StoreOptions {
   int max_connections = 8;
 };
 
+// ---- Insight (the insight layer's results per article; see src/insight) ----
+
+// An actor as one article's analysis named it. `kind` is "state",
+// "organization", "group" or "person"; `country` the alpha-3 code a person
+// or body counted for.
+struct InsightActor {
+  std::string id;
+  std::string name;
+  std::string kind;
+  std::string country;
+  int64_t mentions = 0;
+};
+
+// A pair of actors as one article relates them (a < b).
+struct InsightPair {
+  std::string a, b;
+  double tone = 0;  // -10 .. 10
+  int64_t mentions = 0;
+};
+
+// One article's analysis: the index rows the archive pages query, and the
+// whole analysis (insight::ToJson: evidence sentences, cues, events) for
+// the pages that quote it.
+struct ArticleInsight {
+  int64_t article_id = 0;
+  int64_t analyzed_at = 0;
+  int64_t article_updated_at = 0;  // the article's updated_at when it was read
+  std::string gazetteer_version;   // which data and editors' edits read it
+  std::string analysis_json;
+  std::vector<InsightActor> actors;
+  std::vector<InsightPair> pairs;
+};
+
+// Filters for the archive's insight queries. Only articles visible to
+// readers at `now` count; `from`/`to` bound their published_at when
+// non-zero ([from, to)).
+struct InsightQuery {
+  int64_t now = 0;
+  int64_t from = 0;
+  int64_t to = 0;
+  std::string actor;  // only rows naming this actor (as a or b for pairs)
+  std::string other;  // with `actor`: only the pair actor–other
+  int limit = 200;    // 1..10000
+};
+
+// An actor across the archive.
+struct InsightActorStats {
+  InsightActor actor;    // name, kind and country from its latest article; mentions summed
+  int64_t articles = 0;  // articles naming it
+};
+
+// One article's row for a pair, newest article first.
+struct InsightPairArticle {
+  int64_t article_id = 0;
+  std::string slug;
+  std::string title;
+  int64_t published_at = 0;
+  InsightPair pair;
+};
+
+// An editor's change to the gazetteer, replayed in id order over the
+// built-in data: "add_actor" (actor_id, name, kind, country), "add_name"
+// (actor_id, name, form: "alias", "capital", ...; a trailing "?" marks it
+// ambiguous), "merge" (actor_id into target_id).
+struct GazetteerEdit {
+  int64_t id = 0;
+  std::string action;
+  std::string actor_id;
+  std::string name;
+  std::string kind;
+  std::string country;
+  std::string form;
+  std::string target_id;
+  std::string created_by;  // the user's email
+  int64_t created_at = 0;
+};
+
 class Store {
  public:
   // Opens (creating if needed) the database and applies pending migrations in
@@ -509,6 +586,24 @@ class Store {
   // article's. Only articles visible to readers at `now` when `now` is
   // non-zero. limit 1..1000.
   virtual Result<std::vector<Correction>> ListCorrections(int64_t article_id, int64_t now, int limit) = 0;
+
+  // ---- Insight ----
+  // Replaces the article's stored analysis and index rows.
+  virtual Status SaveArticleInsight(const ArticleInsight& insight) = 0;
+  virtual Result<std::optional<ArticleInsight>> FindArticleInsight(int64_t article_id) = 0;
+  // Ids of articles not in the trash whose analysis is missing, older than
+  // their last update, or made with another gazetteer version; oldest
+  // first, at most `limit`.
+  virtual Result<std::vector<int64_t>> ListArticlesNeedingInsight(std::string_view gazetteer_version, int limit) = 0;
+  // Actors of the visible archive, most articles first (query.actor: only
+  // that one; query.other is ignored).
+  virtual Result<std::vector<InsightActorStats>> ListInsightActors(const InsightQuery& query) = 0;
+  // Pair rows of the visible archive, newest article first.
+  virtual Result<std::vector<InsightPairArticle>> ListInsightPairs(const InsightQuery& query) = 0;
+  // The editors' gazetteer changes, oldest first.
+  virtual Result<GazetteerEdit> AddGazetteerEdit(const GazetteerEdit& edit) = 0;
+  virtual Result<std::vector<GazetteerEdit>> ListGazetteerEdits() = 0;
+  virtual Status DeleteGazetteerEdit(int64_t id) = 0;
 };
 
 }  // namespace chancery::store

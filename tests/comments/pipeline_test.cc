@@ -594,3 +594,48 @@ TEST_F(PipelineTest, DeleteIsLoggedAndRepliesMoveUp) {
 
 }  // namespace
 }  // namespace chancery::comments
+
+namespace chancery::comments {
+namespace {
+
+// ---- The newsroom's own emails --------------------------------------------------------
+
+TEST_F(PipelineTest, AReaderUsingAStaffEmailIsHeldEvenAfterStaffReplies) {
+  store::User staff;
+  staff.email = "desk@tidemark.example";
+  staff.name = "The Desk";
+  staff.role = store::Role::kEditor;
+  staff.password_hash = "$argon2id$v=19$m=65536,t=2,p=1$placeholder";
+  staff.created_at = kNow - 86400;
+  ASSERT_TRUE(store_->AddUser(staff).ok());
+  // The newsroom's approved reply from that address...
+  store::Comment reply = AddDirect(article_, "From the desk.", CommentStatus::kApproved, kNow - 600, 0,
+                                   "desk@tidemark.example");
+  reply.status_reason = StaffReplyReason("desk@tidemark.example");
+  EXPECT_TRUE(IsStaffReply(reply));
+  // ...does not make a stranger's post under it approved, whatever the case.
+  const SubmitResult forged = Submit(article_, Form("Official: we retract.", article_, kNow, "Desk@Tidemark.example"), From());
+  ASSERT_EQ(forged.outcome, Outcome::kAccepted);
+  EXPECT_EQ(forged.comment.status, CommentStatus::kPending);
+  EXPECT_EQ(forged.comment.status_reason, "held: uses the email of a newsroom account");
+  EXPECT_FALSE(IsStaffReply(forged.comment));
+  // Ordinary readers with an approved history are still approved.
+  AddDirect(article_, "Earlier.", CommentStatus::kApproved, kNow - 900, 0, "ayesha@example.org");
+  const SubmitResult reader = Submit(article_, Form("A fair point.", article_, kNow), From("203.0.113.9"));
+  EXPECT_EQ(reader.comment.status, CommentStatus::kApproved);
+}
+
+TEST(StaffReplyTest, OnlyApprovedCommentsWithTheStaffReasonAreStaffReplies) {
+  store::Comment c;
+  c.status = CommentStatus::kApproved;
+  c.status_reason = "approved: earlier comment approved";
+  EXPECT_FALSE(IsStaffReply(c));
+  c.status_reason = StaffReplyReason("ed@example.org");
+  EXPECT_EQ(c.status_reason, "approved: reply by staff (ed@example.org)");
+  EXPECT_TRUE(IsStaffReply(c));
+  c.status = CommentStatus::kTrash;
+  EXPECT_FALSE(IsStaffReply(c));
+}
+
+}  // namespace
+}  // namespace chancery::comments

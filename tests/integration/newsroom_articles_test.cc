@@ -306,6 +306,10 @@ TEST_F(NewsroomArticlesTest, TheDashboardListsDraftsReviewAndScheduledWorkAuthor
   EXPECT_NE(editors->body.find("Notes on the Quad"), std::string::npos);
   EXPECT_NE(editors->body.find("Submitted for review"), std::string::npos);
   EXPECT_NE(editors->body.find("Someone Else&#39;s Draft"), std::string::npos);
+  // Recent activity: the latest published work, most recently changed first.
+  const size_t recent = editors->body.find("Recently published or updated");
+  ASSERT_NE(recent, std::string::npos);
+  EXPECT_NE(editors->body.find("/admin/articles/", recent), std::string::npos) << "the demo's articles are listed";
 }
 
 TEST_F(NewsroomArticlesTest, AnImageWithoutAltTextStopsPublication) {

@@ -14,121 +14,18 @@
 #include <vector>
 
 #include "harness.h"
+#include "newsroom_client.h"
 #include "store/store.h"
 
 namespace chancery::testing {
 namespace {
 
-constexpr char kForm[] = "application/x-www-form-urlencoded";
-constexpr char kPassword[] = "a long enough password";
 // A demo author, and the demo article that is hers alone.
 constexpr char kDemoAuthor[] = "tahmina-rezvani";
 constexpr char kDemoArticle[] = "islamabads-long-hedge";
 
-using Fields = std::vector<std::pair<std::string, std::string>>;
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-// The value of cookie `name` in the response's Set-Cookie headers (the
-// harness keeps only the last header of a name, and sign-in sets two).
-std::string SetCookie(const HttpResponse& r, const std::string& name) {
-  const std::string head = r.raw.substr(0, r.raw.find("\r\n\r\n"));
-  const std::string lower = Lower(head);
-  const std::string needle = "\r\nset-cookie: " + Lower(name) + "=";
-  const size_t at = lower.find(needle);
-  if (at == std::string::npos) return "";
-  const size_t start = at + needle.size();
-  return head.substr(start, head.find_first_of(";\r", start) - start);
-}
-
-// The first hidden csrf field's value on a page.
-std::string CsrfOf(const std::string& body) {
-  const std::string needle = "name=\"csrf\" value=\"";
-  const size_t at = body.find(needle);
-  if (at == std::string::npos) return "";
-  const size_t start = at + needle.size();
-  return body.substr(start, body.find('"', start) - start);
-}
-
-std::string Encode(const std::string& in) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char ch : in) {
-    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-      out += static_cast<char>(ch);
-    } else {
-      out += '%';
-      out += kHex[ch >> 4];
-      out += kHex[ch & 15];
-    }
-  }
-  return out;
-}
-
-std::string FormBody(const Fields& fields) {
-  std::string body;
-  for (const auto& [k, v] : fields) {
-    if (!body.empty()) body += '&';
-    body += Encode(k) + "=" + Encode(v);
-  }
-  return body;
-}
-
 bool Contains(const std::string& haystack, const std::string& needle) {
   return haystack.find(needle) != std::string::npos;
-}
-
-// A signed-in browser: its session cookie and CSRF token.
-struct Browser {
-  int port = 0;
-  std::string session;
-  std::string csrf;
-
-  std::vector<std::pair<std::string, std::string>> Cookie() const {
-    return {{"Cookie", "chancery_session=" + session}};
-  }
-  HttpResponse Get(const std::string& target) const {
-    auto r = HttpGet(port, target, Cookie());
-    EXPECT_TRUE(r) << target;
-    return r.value_or(HttpResponse{});
-  }
-  // Posts `fields` with this session's token unless `csrf` says otherwise
-  // (an empty string sends none).
-  HttpResponse Post(const std::string& target, Fields fields,
-                    std::optional<std::string> csrf = std::nullopt) const {
-    const std::string token = csrf.value_or(this->csrf);
-    if (!token.empty()) fields.insert(fields.begin(), {"csrf", token});
-    auto headers = Cookie();
-    headers.push_back({"Content-Type", kForm});
-    auto r = HttpRequest(port, "POST", target, headers, FormBody(fields));
-    EXPECT_TRUE(r) << target;
-    return r.value_or(HttpResponse{});
-  }
-};
-
-std::optional<Browser> SignIn(int port, const std::string& email) {
-  auto form = HttpGet(port, "/admin/login");
-  if (!form || form->status != 200) return std::nullopt;
-  const std::string nonce = SetCookie(*form, "chancery_login");
-  auto r = HttpRequest(port, "POST", "/admin/login",
-                       {{"Content-Type", kForm}, {"Cookie", "chancery_login=" + nonce}},
-                       FormBody({{"csrf", CsrfOf(form->body)}, {"email", email}, {"password", kPassword}}));
-  if (!r || r->status != 303) return std::nullopt;
-  Browser b{port, SetCookie(*r, "chancery_session"), ""};
-  if (b.session.empty()) return std::nullopt;
-  b.csrf = CsrfOf(b.Get("/admin/").body);
-  if (b.csrf.empty()) return std::nullopt;
-  return b;
-}
-
-bool AddUser(const std::string& data, const std::string& email, const std::string& name,
-             const std::string& role) {
-  auto r = RunChancery({"user", "add", "--data", data, "--email", email, "--name", name, "--role", role},
-                       std::string(kPassword) + "\n");
-  return r.exit_code == 0;
 }
 
 // The edit form's fields for a profile, all four given.
@@ -497,7 +394,7 @@ TEST_F(NewsroomAuthorsTest, AnonymousVisitorsAreSentToSignIn) {
     ASSERT_TRUE(get);
     EXPECT_EQ(get->status, 303) << target;
     EXPECT_EQ(get->Header("location").rfind("/admin/login", 0), 0u) << get->Header("location");
-    auto post = HttpRequest(port(), "POST", target, {{"Content-Type", kForm}},
+    auto post = HttpRequest(port(), "POST", target, {{"Content-Type", "application/x-www-form-urlencoded"}},
                             FormBody(Profile("Anonymous", "Nowhere", "Nothing.", "No one.")));
     ASSERT_TRUE(post);
     EXPECT_EQ(post->status, 303) << target;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "harness.h"
+#include "newsroom_client.h"
 #include "store/store.h"
 
 namespace chancery::testing {
@@ -20,7 +21,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr char kPassword[] = "a long enough password";
 constexpr char kBoundary[] = "----chanceryTestBoundary7";
 
 bool Contains(const std::string& haystack, std::string_view needle) {
@@ -63,51 +63,7 @@ std::string JpegWithGps(int width, int height) {
   return jpeg;
 }
 
-// ---- A signed-in browser -----------------------------------------------------------
-
-std::string EncodeForm(const std::string& in) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : in) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
-std::string Form(const std::vector<std::pair<std::string, std::string>>& fields) {
-  std::string body;
-  for (const auto& [k, v] : fields) body += (body.empty() ? "" : "&") + EncodeForm(k) + "=" + EncodeForm(v);
-  return body;
-}
-
-std::string CookieValue(const HttpResponse& r, const std::string& name) {
-  // Several Set-Cookie headers may come; look through the raw head.
-  const std::string head = r.raw.substr(0, r.raw.find("\r\n\r\n"));
-  for (size_t at = 0; (at = head.find("\r\n", at)) != std::string::npos;) {
-    at += 2;
-    const std::string line = head.substr(at, head.find("\r\n", at) - at);
-    if (line.size() < 12 || !std::equal(line.begin(), line.begin() + 12, "set-cookie: ",
-                                        [](char a, char b) { return std::tolower(a) == b; }))
-      continue;
-    const std::string cookie = line.substr(12);
-    if (cookie.rfind(name + "=", 0) == 0) return cookie.substr(name.size() + 1, cookie.find(';') - name.size() - 1);
-  }
-  return "";
-}
-
-std::string HiddenCsrf(const std::string& page) {
-  const std::string needle = "name=\"csrf\" value=\"";
-  const size_t at = page.find(needle);
-  if (at == std::string::npos) return "";
-  const size_t start = at + needle.size();
-  return page.substr(start, page.find('"', start) - start);
-}
+// ---- Uploads ------------------------------------------------------------------------
 
 struct FilePart {
   std::string filename;
@@ -125,54 +81,18 @@ std::string Multipart(const FilePart& file, const std::vector<std::pair<std::str
   return body;
 }
 
-struct Browser {
-  int port = 0;
-  std::string session;
-  std::string csrf;
-
-  std::vector<std::pair<std::string, std::string>> Headers() const {
-    return {{"Cookie", "chancery_session=" + session}};
-  }
-  HttpResponse Get(const std::string& target) const {
-    auto r = HttpGet(port, target, Headers());
-    EXPECT_TRUE(r) << target;
-    return r.value_or(HttpResponse{});
-  }
-  HttpResponse Post(const std::string& target, std::vector<std::pair<std::string, std::string>> fields) const {
-    fields.insert(fields.begin(), {"csrf", csrf});
-    auto headers = Headers();
-    headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
-    auto r = HttpRequest(port, "POST", target, headers, Form(fields));
-    EXPECT_TRUE(r) << target;
-    return r.value_or(HttpResponse{});
-  }
-  // Posts a multipart upload; the token goes in ?csrf= unless `csrf` says
-  // otherwise ("" sends none).
-  HttpResponse Upload(const FilePart& file, const std::vector<std::pair<std::string, std::string>>& fields = {},
-                      std::optional<std::string> csrf = std::nullopt, bool json = false) const {
-    const std::string token = csrf.value_or(this->csrf);
-    auto headers = Headers();
-    headers.push_back({"Content-Type", std::string("multipart/form-data; boundary=") + kBoundary});
-    if (json) headers.push_back({"Accept", "application/json"});
-    auto r = HttpRequest(port, "POST", token.empty() ? "/admin/media" : "/admin/media?csrf=" + token, headers,
-                         Multipart(file, fields));
-    EXPECT_TRUE(r);
-    return r.value_or(HttpResponse{});
-  }
-};
-
-std::optional<Browser> SignIn(int port, const std::string& email) {
-  auto form = HttpGet(port, "/admin/login");
-  if (!form || form->status != 200) return std::nullopt;
-  auto r = HttpRequest(port, "POST", "/admin/login",
-                       {{"Content-Type", "application/x-www-form-urlencoded"},
-                        {"Cookie", "chancery_login=" + CookieValue(*form, "chancery_login")}},
-                       Form({{"csrf", HiddenCsrf(form->body)}, {"email", email}, {"password", kPassword}}));
-  if (!r || r->status != 303) return std::nullopt;
-  Browser b{port, CookieValue(*r, "chancery_session"), ""};
-  b.csrf = HiddenCsrf(b.Get("/admin/media").body);
-  if (b.session.empty() || b.csrf.empty()) return std::nullopt;
-  return b;
+// Posts a multipart upload as `b`; the token goes in ?csrf= unless `csrf`
+// says otherwise ("" sends none).
+HttpResponse Upload(const Browser& b, const FilePart& file, const std::vector<std::pair<std::string, std::string>>& fields = {},
+                    std::optional<std::string> csrf = std::nullopt, bool json = false) {
+  const std::string token = csrf.value_or(b.csrf);
+  auto headers = b.Cookie();
+  headers.push_back({"Content-Type", std::string("multipart/form-data; boundary=") + kBoundary});
+  if (json) headers.push_back({"Accept", "application/json"});
+  auto r = HttpRequest(b.port, "POST", token.empty() ? "/admin/media" : "/admin/media?csrf=" + token, headers,
+                       Multipart(file, fields));
+  EXPECT_TRUE(r);
+  return r.value_or(HttpResponse{});
 }
 
 // ---- The suite: one site, an admin and an author ---------------------------------------
@@ -224,7 +144,7 @@ class MediaTest : public ::testing::Test {
   // Uploads the GPS photo as `filename` and returns the stored name.
   std::string UploadPhoto(const Browser& b, const std::string& filename,
                           const std::vector<std::pair<std::string, std::string>>& fields = {}) {
-    HttpResponse r = b.Upload({filename, "image/jpeg", *photo_}, fields);
+    HttpResponse r = Upload(b, {filename, "image/jpeg", *photo_}, fields);
     EXPECT_EQ(r.status, 303) << r.body;
     const std::string location = r.Header("location");
     const std::string prefix = "/admin/media/";
@@ -299,19 +219,19 @@ TEST_F(MediaTest, AVariantIsRebuiltAfterItsCacheFileIsDeleted) {
 TEST_F(MediaTest, ATextFileNamedJpgIs422AndNothingIsStored) {
   Browser admin = As("admin@example.org");
   const int64_t before = MediaCount();
-  HttpResponse r = admin.Upload({"photo.jpg", "image/jpeg", "Just some text, honestly.\n"});
+  HttpResponse r = Upload(admin, {"photo.jpg", "image/jpeg", "Just some text, honestly.\n"});
   EXPECT_EQ(r.status, 422);
   EXPECT_TRUE(Contains(r.body, "not a JPEG, PNG, WebP or GIF")) << r.body;
   EXPECT_TRUE(Contains(r.body, "id=\"media-error\""));
   EXPECT_EQ(MediaCount(), before);
 
-  HttpResponse json = admin.Upload({"photo.jpg", "image/jpeg", "GIF89a but not really"}, {}, std::nullopt, true);
+  HttpResponse json = Upload(admin, {"photo.jpg", "image/jpeg", "GIF89a but not really"}, {}, std::nullopt, true);
   EXPECT_EQ(json.status, 422);
   EXPECT_TRUE(Contains(json.Header("content-type"), "application/json"));
   EXPECT_TRUE(Contains(json.body, "\"error\""));
   EXPECT_EQ(MediaCount(), before);
 
-  HttpResponse empty = admin.Upload({"", "application/octet-stream", ""});
+  HttpResponse empty = Upload(admin, {"", "application/octet-stream", ""});
   EXPECT_EQ(empty.status, 422);
   EXPECT_TRUE(Contains(empty.body, "Choose an image file"));
   EXPECT_EQ(MediaCount(), before);
@@ -321,11 +241,11 @@ TEST_F(MediaTest, TooLargeIsRefusedClearlyAndNothingIsStored) {
   Browser admin = As("admin@example.org");
   const int64_t before = MediaCount();
   // Over media.max_upload_mb (1 MB here): the page says so.
-  HttpResponse r = admin.Upload({"big.jpg", "image/jpeg", std::string(1536 * 1024, 'x')});
+  HttpResponse r = Upload(admin, {"big.jpg", "image/jpeg", std::string(1536 * 1024, 'x')});
   EXPECT_EQ(r.status, 413);
   EXPECT_TRUE(Contains(r.body, "The file is 1.5 MB; the limit is 1 MB.")) << r.body.substr(0, 2000);
   // Far over: the server refuses before reading the body.
-  HttpResponse huge = admin.Upload({"huge.jpg", "image/jpeg", std::string(4 << 20, 'x')});
+  HttpResponse huge = Upload(admin, {"huge.jpg", "image/jpeg", std::string(4 << 20, 'x')});
   EXPECT_EQ(huge.status, 413);
   EXPECT_EQ(MediaCount(), before);
   // Other routes keep the ordinary 1 MiB body limit.
@@ -338,9 +258,9 @@ TEST_F(MediaTest, TooLargeIsRefusedClearlyAndNothingIsStored) {
 TEST_F(MediaTest, MissingOrWrongCsrfIs403AndNothingIsStored) {
   Browser admin = As("admin@example.org");
   const int64_t before = MediaCount();
-  EXPECT_EQ(admin.Upload({"a.jpg", "image/jpeg", *photo_}, {}, std::string()).status, 403);
-  EXPECT_EQ(admin.Upload({"a.jpg", "image/jpeg", *photo_}, {}, std::string("forged")).status, 403);
-  EXPECT_EQ(admin.Upload({"a.jpg", "image/jpeg", *photo_}, {{"csrf", admin.csrf}}, std::string()).status, 403)
+  EXPECT_EQ(Upload(admin, {"a.jpg", "image/jpeg", *photo_}, {}, std::string()).status, 403);
+  EXPECT_EQ(Upload(admin, {"a.jpg", "image/jpeg", *photo_}, {}, std::string("forged")).status, 403);
+  EXPECT_EQ(Upload(admin, {"a.jpg", "image/jpeg", *photo_}, {{"csrf", admin.csrf}}, std::string()).status, 403)
       << "a csrf field inside the multipart body is not read";
   EXPECT_EQ(MediaCount(), before);
   // Signed out: sent to sign in, nothing stored.
@@ -530,7 +450,7 @@ TEST_F(MediaTest, TheEditorsPickerFillsTheImageItsDetailsAndSize) {
 
 TEST_F(MediaTest, ScriptsGetJsonBack) {
   Browser admin = As("admin@example.org");
-  HttpResponse r = admin.Upload({"dropped.jpg", "image/jpeg", *photo_}, {}, std::nullopt, true);
+  HttpResponse r = Upload(admin, {"dropped.jpg", "image/jpeg", *photo_}, {}, std::nullopt, true);
   EXPECT_EQ(r.status, 201);
   EXPECT_TRUE(Contains(r.body, "\"edit_url\":\"/admin/media/dropped.jpg\"")) << r.body;
   EXPECT_TRUE(Contains(r.body, "\"width\":1200"));

@@ -12,117 +12,16 @@
 #include <vector>
 
 #include "harness.h"
+#include "newsroom_client.h"
 #include "store/store.h"
 
 namespace chancery::testing {
 namespace {
 
 constexpr char kArticle[] = "islamabads-long-hedge";
-constexpr char kForm[] = "application/x-www-form-urlencoded";
-constexpr char kPassword[] = "a long enough password";
-
 std::string Lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-// The value of cookie `name` in the response's Set-Cookie headers (the
-// harness keeps only the last header of a name, and sign-in sets two).
-std::string SetCookie(const HttpResponse& r, const std::string& name) {
-  const std::string head = r.raw.substr(0, r.raw.find("\r\n\r\n"));
-  const std::string lower = Lower(head);
-  const std::string needle = "\r\nset-cookie: " + Lower(name) + "=";
-  const size_t at = lower.find(needle);
-  if (at == std::string::npos) return "";
-  const size_t start = at + needle.size();
-  return head.substr(start, head.find_first_of(";\r", start) - start);
-}
-
-// The first hidden csrf field's value on a page.
-std::string CsrfOf(const std::string& body) {
-  const std::string needle = "name=\"csrf\" value=\"";
-  const size_t at = body.find(needle);
-  if (at == std::string::npos) return "";
-  const size_t start = at + needle.size();
-  return body.substr(start, body.find('"', start) - start);
-}
-
-std::string Encode(const std::string& in) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char ch : in) {
-    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.' || ch == '~') {
-      out += static_cast<char>(ch);
-    } else {
-      out += '%';
-      out += kHex[ch >> 4];
-      out += kHex[ch & 15];
-    }
-  }
-  return out;
-}
-
-std::string FormBody(const std::vector<std::pair<std::string, std::string>>& fields) {
-  std::string body;
-  for (const auto& [k, v] : fields) {
-    if (!body.empty()) body += '&';
-    body += Encode(k) + "=" + Encode(v);
-  }
-  return body;
-}
-
-// A signed-in browser: its session cookie and CSRF token.
-struct Browser {
-  int port = 0;
-  std::string session;
-  std::string csrf;
-
-  std::vector<std::pair<std::string, std::string>> Cookie() const {
-    return {{"Cookie", "chancery_session=" + session}};
-  }
-  HttpResponse Get(const std::string& target) const {
-    auto r = HttpGet(port, target, Cookie());
-    EXPECT_TRUE(r) << target;
-    return r.value_or(HttpResponse{});
-  }
-  // Posts `fields` with this session's token unless `csrf` says otherwise.
-  HttpResponse Post(const std::string& target, std::vector<std::pair<std::string, std::string>> fields,
-                    std::optional<std::string> csrf = std::nullopt) const {
-    const std::string token = csrf.value_or(this->csrf);
-    if (!token.empty()) fields.insert(fields.begin(), {"csrf", token});
-    auto headers = Cookie();
-    headers.push_back({"Content-Type", kForm});
-    auto r = HttpRequest(port, "POST", target, headers, FormBody(fields));
-    EXPECT_TRUE(r) << target;
-    return r.value_or(HttpResponse{});
-  }
-};
-
-std::optional<Browser> SignIn(int port, const std::string& email, const std::string& password = kPassword) {
-  auto form = HttpGet(port, "/admin/login");
-  if (!form || form->status != 200) return std::nullopt;
-  const std::string nonce = SetCookie(*form, "chancery_login");
-  auto r = HttpRequest(port, "POST", "/admin/login",
-                       {{"Content-Type", kForm}, {"Cookie", "chancery_login=" + nonce}},
-                       FormBody({{"csrf", CsrfOf(form->body)}, {"email", email}, {"password", password}}));
-  if (!r || r->status != 303) return std::nullopt;
-  Browser b{port, SetCookie(*r, "chancery_session"), ""};
-  if (b.session.empty()) return std::nullopt;
-  b.csrf = CsrfOf(b.Get("/admin/").body);
-  if (b.csrf.empty()) return std::nullopt;
-  return b;
-}
-
-bool AddUser(const std::string& data, const std::string& email, const std::string& name, const std::string& role) {
-  auto r = RunChancery({"user", "add", "--data", data, "--email", email, "--name", name, "--role", role},
-                       std::string(kPassword) + "\n");
-  return r.exit_code == 0;
-}
-
-std::unique_ptr<store::Store> OpenStore(const std::string& data) {
-  auto s = store::Store::Open({.url = "sqlite:" + data + "/chancery.db"});
-  EXPECT_TRUE(s.ok()) << s.status().ToString();
-  return s.ok() ? std::move(s).value() : nullptr;
 }
 
 // One site with an admin, an editor and an author, shared by the queue tests
@@ -147,7 +46,7 @@ class QueueTest : public ::testing::Test {
 
   void SetUp() override {
     ASSERT_NE(server_, nullptr);
-    store_ = OpenStore(dir_->path());
+    store_ = OpenSiteStore(dir_->path());
     ASSERT_NE(store_, nullptr);
     auto article = store_->FindArticle(kArticle);
     ASSERT_TRUE(article.ok() && article.value());
@@ -292,6 +191,8 @@ TEST_F(QueueTest, StaffReplyIsApprovedNestedAndApprovesItsParent) {
   const std::string page = PublicPage();
   EXPECT_NE(page.find("Does the corridor pay for itself?"), std::string::npos);
   EXPECT_NE(page.find("the tolls cover a third of the debt service"), std::string::npos);
+  EXPECT_NE(page.find("Eddie Editor</span> <span class=\"staff-badge\">Staff</span>"), std::string::npos)
+      << "readers can tell the newsroom's reply from a reader's";
   // An empty reply is refused and stores nothing.
   EXPECT_EQ(editor.Post("/admin/comments/" + std::to_string(parent) + "/reply", {{"body", "  "}}).status, 422);
 }
@@ -499,7 +400,7 @@ TEST(SettingsTest, ValidatedStoredAndInEffectAtOnce) {
   auto saved = admin->Post("/admin/settings", GoodSettings("The Ebb Quarterly"));
   ASSERT_EQ(saved.status, 303) << saved.body;
   {
-    auto store = OpenStore(dir.path());
+    auto store = OpenSiteStore(dir.path());
     ASSERT_NE(store, nullptr);
     EXPECT_EQ(*store->GetSetting("site.title").value(), "The Ebb Quarterly");
     EXPECT_EQ(*store->GetSetting("site.base_url").value(), "https://tides.example");

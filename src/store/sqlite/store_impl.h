@@ -170,6 +170,16 @@ class SqliteStore final : public Store {
   Result<std::optional<ArticleRevision>> FindRevision(int64_t article_id, int64_t revision_id) override;
   Result<std::vector<Correction>> ListCorrections(int64_t article_id, int64_t now, int limit) override;
 
+  // ---- Insight (insight_store.cc) ----
+  Status SaveArticleInsight(const ArticleInsight& insight) override;
+  Result<std::optional<ArticleInsight>> FindArticleInsight(int64_t article_id) override;
+  Result<std::vector<int64_t>> ListArticlesNeedingInsight(std::string_view gazetteer_version, int limit) override;
+  Result<std::vector<InsightActorStats>> ListInsightActors(const InsightQuery& query) override;
+  Result<std::vector<InsightPairArticle>> ListInsightPairs(const InsightQuery& query) override;
+  Result<GazetteerEdit> AddGazetteerEdit(const GazetteerEdit& edit) override;
+  Result<std::vector<GazetteerEdit>> ListGazetteerEdits() override;
+  Status DeleteGazetteerEdit(int64_t id) override;
+
  private:
   SqliteStore() = default;
 
