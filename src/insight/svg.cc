@@ -8,6 +8,7 @@
 #include <numeric>
 #include <tuple>
 
+#include "base/text.h"
 #include "base/time.h"
 
 namespace chancery::insight {
@@ -129,32 +130,18 @@ struct Seeded {
 }  // namespace
 
 void AppendXmlEscaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        // XML 1.0 forbids most control characters, even escaped.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') {
-          out += ' ';
-        } else {
-          out += c;
-        }
-    }
+  // The HTML escaper's five entities, with the control characters XML 1.0
+  // forbids (even escaped) turned into spaces first.
+  const auto forbidden = [](char c) {
+    return static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r';
+  };
+  if (std::none_of(text.begin(), text.end(), forbidden)) {
+    AppendHtmlEscaped(out, text);
+    return;
   }
+  std::string clean(text);
+  std::replace_if(clean.begin(), clean.end(), forbidden, ' ');
+  AppendHtmlEscaped(out, clean);
 }
 
 std::string XmlEscape(std::string_view text) {

@@ -335,7 +335,9 @@ struct InsightPages::Impl {
     return o;
   }
 
-  json::object ArticleLink(const store::InsightPairArticle& row) {
+  // An article in a list: a pair row or an actor's article.
+  template <typename Row>
+  json::object ArticleLink(const Row& row) {
     return json::object{{"title", row.title},
                         {"url", ArticleUrl(row.slug)},
                         {"date", Options()->dates.Date(row.published_at)},
@@ -389,7 +391,7 @@ struct InsightPages::Impl {
   struct ActorData {
     store::InsightActorStats stats;
     std::map<std::string, store::InsightActorStats> actors;
-    std::vector<store::InsightPairArticle> articles;  // one row per article, newest first
+    std::vector<store::InsightActorArticle> articles;  // every article naming it, newest first
     std::vector<PairTotals> partners;                 // a = the actor, b = the partner
   };
 
@@ -401,11 +403,14 @@ struct InsightPages::Impl {
     ActorData d;
     d.stats = std::move(stats.front());
     CHANCERY_ASSIGN_OR_RETURN(d.actors, ActorMap(Period{}));
+    store::InsightQuery q;
+    q.now = Now();
+    q.actor = std::string(id);
+    q.limit = kMaxRows;
+    CHANCERY_ASSIGN_OR_RETURN(d.articles, store.ListInsightActorArticles(q));
     CHANCERY_ASSIGN_OR_RETURN(auto rows, PairRows(Period{}, id));
-    std::set<int64_t> seen;
     std::map<std::string, PairTotals> partners;
     for (const auto& row : rows) {
-      if (seen.insert(row.article_id).second) d.articles.push_back(row);
       const std::string& other = row.pair.a == id ? row.pair.b : row.pair.a;
       auto& t = partners[other];
       t.a = std::string(id);
@@ -448,12 +453,6 @@ struct InsightPages::Impl {
         {"has_partners", !partners.empty()},
         {"partners", std::move(partners)},
         {"more_partners", d.partners.size() > kPartners},
-        // The store lists an actor's articles through its pairs; those that
-        // name it with no other actor are only counted.
-        {"alone_label", d.stats.articles > static_cast<int64_t>(d.articles.size())
-                            ? Plural(d.stats.articles - static_cast<int64_t>(d.articles.size()),
-                                     "more article", "more articles")
-                            : std::string()},
         {"page", PageMeta(name,
                           fmt::format("{} in {}’s analysis: its articles and the actors it is named with",
                                       name, Options()->title),
@@ -850,7 +849,8 @@ struct InsightPages::Impl {
     return o;
   }
 
-  json::object ArticleJson(const store::InsightPairArticle& row) {
+  template <typename Row>
+  json::object ArticleJson(const Row& row) {
     return json::object{{"slug", row.slug},
                         {"title", row.title},
                         {"url", Options()->base_url + ArticleUrl(row.slug)},

@@ -366,6 +366,15 @@ struct InsightPairArticle {
   InsightPair pair;
 };
 
+// One article naming an actor, newest article first.
+struct InsightActorArticle {
+  int64_t article_id = 0;
+  std::string slug;
+  std::string title;
+  int64_t published_at = 0;
+  int64_t mentions = 0;  // of the actor in the article
+};
+
 // An editor's change to the gazetteer, replayed in id order over the
 // built-in data: "add_actor" (actor_id, name, kind, country), "add_name"
 // (actor_id, name, form: "alias", "capital", ...; a trailing "?" marks it
@@ -600,6 +609,8 @@ class Store {
   virtual Result<std::vector<InsightActorStats>> ListInsightActors(const InsightQuery& query) = 0;
   // Pair rows of the visible archive, newest article first.
   virtual Result<std::vector<InsightPairArticle>> ListInsightPairs(const InsightQuery& query) = 0;
+  // The visible articles naming query.actor (required), newest first.
+  virtual Result<std::vector<InsightActorArticle>> ListInsightActorArticles(const InsightQuery& query) = 0;
   // The editors' gazetteer changes, oldest first.
   virtual Result<GazetteerEdit> AddGazetteerEdit(const GazetteerEdit& edit) = 0;
   virtual Result<std::vector<GazetteerEdit>> ListGazetteerEdits() = 0;

@@ -322,6 +322,25 @@ TEST_F(InsightStoreTest, OnlyArticlesVisibleAtNowCount) {
   EXPECT_EQ(ArticleIds(Pairs({.now = kNow + kDay})), (std::vector<int64_t>{later, published}));
 }
 
+TEST_F(InsightStoreTest, AnActorsArticlesIncludeThoseNamingItAloneNewestFirst) {
+  const int64_t paired = Published("paired", kNow - 2 * kDay);
+  const int64_t alone = Published("alone", kNow - kDay);
+  const int64_t draft = Put("draft", ArticleStatus::kDraft, 0, kNow - kDay);
+  AnalysePakRus(paired, kNow - 2 * kDay);
+  Analyse(alone, {Actor("PAK", "Pakistan", "state", 5)}, {}, kNow - kDay);
+  Analyse(draft, {Actor("PAK", "Pakistan", "state", 1)}, {}, kNow - kDay);
+  auto rows = store_->ListInsightActorArticles({.now = kNow, .actor = "PAK"});
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  ASSERT_EQ(rows->size(), 2u) << "the draft is not visible";
+  EXPECT_EQ((*rows)[0].article_id, alone);
+  EXPECT_EQ((*rows)[0].slug, "alone");
+  EXPECT_EQ((*rows)[0].mentions, 5);
+  EXPECT_EQ((*rows)[1].article_id, paired);
+  EXPECT_TRUE(store_->ListInsightActorArticles({.now = kNow, .actor = "NOBODY"})->empty());
+  EXPECT_EQ(store_->ListInsightActorArticles({.now = kNow}).status().code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(store_->ListInsightActorArticles({.now = kNow, .from = kNow - kDay - 1, .actor = "PAK"})->size(), 1u);
+}
+
 TEST_F(InsightStoreTest, ThePeriodBoundsPublicationTimes) {
   const int64_t old = Published("old", kNow - 400 * kDay);
   const int64_t recent = Published("recent", kNow - 10 * kDay);

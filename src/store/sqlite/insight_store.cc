@@ -93,6 +93,13 @@ constexpr char kAllPairs[] = CHANCERY_PAIR_ROWS("");
 constexpr char kPairsOfActor[] = CHANCERY_PAIR_ROWS(" AND (p.actor_a = ?5 OR p.actor_b = ?5)");
 constexpr char kOnePair[] = CHANCERY_PAIR_ROWS(" AND p.actor_a = ?5 AND p.actor_b = ?6");
 
+// Articles of one actor: ?4 limit, ?5 the actor.
+constexpr char kActorArticles[] =
+    "SELECT a.id, a.slug, a.title, a.published_at, x.mentions"
+    " FROM article_insight_actors x JOIN articles a ON a.id = x.article_id"
+    " WHERE" CHANCERY_INSIGHT_VISIBLE " AND x.actor_id = ?5"
+    " ORDER BY a.published_at DESC, a.id DESC LIMIT ?4";
+
 #undef CHANCERY_PAIR_ROWS
 #undef CHANCERY_ACTOR_ROWS
 #undef CHANCERY_INSIGHT_VISIBLE
@@ -333,6 +340,25 @@ Result<std::vector<InsightPairArticle>> SqliteStore::ListInsightPairs(const Insi
                    }
                  }),
                  "list pairs");
+}
+
+Result<std::vector<InsightActorArticle>> SqliteStore::ListInsightActorArticles(const InsightQuery& query) {
+  CHANCERY_RETURN_IF_ERROR(Context(CheckLimit(query.limit), "list an actor's articles"));
+  if (query.actor.empty())
+    return Context(Status::InvalidArgument("name the actor"), "list an actor's articles");
+  return Context(Read([&](Connection& db) -> Result<std::vector<InsightActorArticle>> {
+                   CHANCERY_ASSIGN_OR_RETURN(StatementLease stmt, db.Prepare(kActorArticles));
+                   BindPeriod(*stmt, query);
+                   stmt->Bind(5, query.actor);
+                   std::vector<InsightActorArticle> out;
+                   for (;;) {
+                     CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
+                     if (!row) return out;
+                     out.push_back(InsightActorArticle{stmt->Int64(0), stmt->Text(1), stmt->Text(2), stmt->Int64(3),
+                                                       stmt->Int64(4)});
+                   }
+                 }),
+                 "list an actor's articles");
 }
 
 // ---- The editors' gazetteer edits --------------------------------------------------

@@ -176,6 +176,7 @@ class SqliteStore final : public Store {
   Result<std::vector<int64_t>> ListArticlesNeedingInsight(std::string_view gazetteer_version, int limit) override;
   Result<std::vector<InsightActorStats>> ListInsightActors(const InsightQuery& query) override;
   Result<std::vector<InsightPairArticle>> ListInsightPairs(const InsightQuery& query) override;
+  Result<std::vector<InsightActorArticle>> ListInsightActorArticles(const InsightQuery& query) override;
   Result<GazetteerEdit> AddGazetteerEdit(const GazetteerEdit& edit) override;
   Result<std::vector<GazetteerEdit>> ListGazetteerEdits() override;
   Status DeleteGazetteerEdit(int64_t id) override;
