@@ -100,22 +100,6 @@ bool Matches(const insight::Actor& actor, const std::string& needle) {
                      [&](const insight::ActorName& n) { return Lower(n.text).find(needle) != std::string::npos; });
 }
 
-std::string QueryEncode(std::string_view in) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : in) {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-        c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
-
 Response Redirect(std::string location) {
   Response r(303, "text/plain; charset=utf-8", "See " + location + "\n");
   r.headers.Set("Location", std::move(location));
@@ -329,7 +313,7 @@ struct ActorPages::Impl {
 
     auto page_url = [&](int n) {
       std::string url = "/admin/actors?page=" + std::to_string(n);
-      if (!q.empty()) url += "&q=" + QueryEncode(q);
+      if (!q.empty()) url += "&q=" + http::PercentEncode(q);
       if (!kind.empty()) url += "&kind=" + kind;
       return url;
     };
@@ -554,7 +538,7 @@ struct ActorPages::Impl {
 
     Status stored = SaveEdit(v, edit);
     if (!stored.ok()) return StoreError(v, stored, "merging actors");
-    return Redirect("/admin/actors/" + forms.into + "?merged=" + QueryEncode(actor.id));
+    return Redirect("/admin/actors/" + forms.into + "?merged=" + http::PercentEncode(actor.id));
   }
 
   // ---- Undo ----------------------------------------------------------------------------

@@ -66,20 +66,6 @@ Response JsonResponse(int status, const json::object& body) {
   return r;
 }
 
-// Media names in URLs: SafeFileName's alphabet and what the demo ships.
-std::string PercentEncodeSegment(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-        c == '_' || c == '~')
-      out += c;
-    else
-      out += fmt::format("%{:02X}", u);
-  }
-  return out;
-}
-
 std::string MegaBytes(int64_t bytes) {
   const double mb = static_cast<double>(bytes) / (1024.0 * 1024.0);
   if (mb >= 10 || bytes % (1024 * 1024) == 0) return fmt::format("{:.0f} MB", mb);
@@ -190,7 +176,7 @@ int64_t MaxUploadBytes(store::Store& store) {
 
 int64_t UploadBodyLimit(store::Store& store) { return MaxUploadBytes(store) + 1024 * 1024 + kMultipartSlack; }
 
-std::string MediaUrl(std::string_view name) { return "/media/" + PercentEncodeSegment(name); }
+std::string MediaUrl(std::string_view name) { return "/media/" + http::PercentEncode(name); }
 
 std::optional<store::Media> MediaForUrl(store::Store& store, std::string_view image_url) {
   constexpr std::string_view kPrefix = "/media/";
@@ -242,14 +228,14 @@ struct MediaHandlers {
     if (!HasVariants(m)) return MediaUrl(m.name);
     const auto widths = VariantWidths(m.width);
     const int w = widths.empty() ? m.width : widths.front();
-    return fmt::format("/media/{}w/{}.webp", w, PercentEncodeSegment(Stem(m.name)));
+    return fmt::format("/media/{}w/{}.webp", w, http::PercentEncode(Stem(m.name)));
   }
 
   json::object ItemView(const Visitor& v, const store::Media& m) const {
     const std::string url = MediaUrl(m.name);
     json::object item{{"name", m.name},
                       {"url", url},
-                      {"edit_url", "/admin/media/" + PercentEncodeSegment(m.name)},
+                      {"edit_url", "/admin/media/" + http::PercentEncode(m.name)},
                       {"thumb_url", ThumbUrl(m)},
                       {"mime_type", m.mime_type},
                       {"alt", m.alt},
@@ -288,7 +274,7 @@ struct MediaHandlers {
     }
     json::array items;
     for (const store::Media& m : list->items) items.push_back(ItemView(v, m));
-    const std::string qs = search.empty() ? "" : "q=" + PercentEncodeSegment(search) + "&";
+    const std::string qs = search.empty() ? "" : "q=" + http::PercentEncode(search) + "&";
     const bool has_items = !items.empty();
     json::object view{{"title", "Media"},
                       {"items", std::move(items)},
@@ -397,7 +383,7 @@ struct MediaHandlers {
     }
     spdlog::info("media: {} uploaded {} ({}x{}, {} bytes)", v.user.email, saved->name, saved->width, saved->height,
                  saved->bytes.size());
-    const std::string edit_url = "/admin/media/" + PercentEncodeSegment(saved->name);
+    const std::string edit_url = "/admin/media/" + http::PercentEncode(saved->name);
     if (WantsJson(request)) {
       saved->byte_count = static_cast<int64_t>(saved->bytes.size());
       json::object body = ItemView(v, *saved);
@@ -427,7 +413,7 @@ struct MediaHandlers {
                       {"item", std::move(item)},
                       {"uses", std::move(uses_view)},
                       {"in_use", in_use},
-                      {"markdown", fmt::format("![{}](/media/{})", alt_for_markdown, PercentEncodeSegment(m.name))},
+                      {"markdown", fmt::format("![{}](/media/{})", alt_for_markdown, http::PercentEncode(m.name))},
                       {"form", json::object{{"alt", form ? form->alt : m.alt},
                                             {"credit", form ? form->credit : m.credit},
                                             {"caption", form ? form->caption : m.caption}}}};
@@ -435,9 +421,9 @@ struct MediaHandlers {
       json::array variants;
       for (int w : VariantWidths(m.width)) {
         variants.push_back(json::object{{"width", w},
-                                        {"url", fmt::format("/media/{}w/{}.{}", w, PercentEncodeSegment(Stem(m.name)),
+                                        {"url", fmt::format("/media/{}w/{}.{}", w, http::PercentEncode(Stem(m.name)),
                                                             media::Extension(*TypeForMime(m.mime_type)))},
-                                        {"webp_url", fmt::format("/media/{}w/{}.webp", w, PercentEncodeSegment(Stem(m.name)))}});
+                                        {"webp_url", fmt::format("/media/{}w/{}.webp", w, http::PercentEncode(Stem(m.name)))}});
       }
       view["has_variants"] = !variants.empty();
       view["variants"] = std::move(variants);
@@ -484,7 +470,7 @@ struct MediaHandlers {
   Response Forbidden(const Visitor& v, const store::Media& m) {
     return admin.Message(403, &v, "Not yours to change",
                          "Authors may change only the images they uploaded. Ask an editor.",
-                         "/admin/media/" + PercentEncodeSegment(m.name));
+                         "/admin/media/" + http::PercentEncode(m.name));
   }
 
   Response Save(const Request& request) {
@@ -509,9 +495,9 @@ struct MediaHandlers {
     if (!s.ok()) {
       spdlog::error("admin: saving media details: {}", s.ToString());
       return admin.Message(503, &v, "Not saved", "The database could not be reached just now. Please try again.",
-                           "/admin/media/" + PercentEncodeSegment(m.name));
+                           "/admin/media/" + http::PercentEncode(m.name));
     }
-    return Redirect("/admin/media/" + PercentEncodeSegment(m.name) + "?saved=1");
+    return Redirect("/admin/media/" + http::PercentEncode(m.name) + "?saved=1");
   }
 
   Response Delete(const Request& request) {
@@ -530,11 +516,11 @@ struct MediaHandlers {
     if (!s.ok() && s.code() != Status::Code::kNotFound) {
       spdlog::error("admin: deleting media: {}", s.ToString());
       return admin.Message(503, &v, "Not deleted", "The database could not be reached just now. Please try again.",
-                           "/admin/media/" + PercentEncodeSegment(m.name));
+                           "/admin/media/" + http::PercentEncode(m.name));
     }
     RemoveCachedVariants(m);
     spdlog::info("media: {} deleted {}", v.user.email, m.name);
-    return Redirect("/admin/media?deleted=" + PercentEncodeSegment(m.name));
+    return Redirect("/admin/media?deleted=" + http::PercentEncode(m.name));
   }
 
   // ---- The variant cache and GET /media/:size/:file ----

@@ -364,6 +364,24 @@ Response Dispatch(const Router& router, const std::vector<Middleware>& middlewar
 
 // --- Forms and escapes ------------------------------------------------------
 
+std::string PercentEncode(std::string_view in, std::string_view also) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(in.size());
+  for (unsigned char c : in) {
+    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                            c == '-' || c == '.' || c == '_' || c == '~';
+    if (unreserved && also.find(static_cast<char>(c)) == std::string_view::npos) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 std::optional<std::string> PercentDecode(std::string_view in, bool form) {
   std::string out;
   out.reserve(in.size());

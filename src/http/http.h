@@ -139,6 +139,10 @@ Response StatusPage(int status);
 // nullopt for a '%' not followed by two hex digits. Decoded bytes may include
 // NUL or invalid UTF-8: callers that care check (the server rejects NUL in paths).
 std::optional<std::string> PercentDecode(std::string_view in, bool form = false);
+// Percent-encodes every byte but RFC 3986's unreserved characters
+// (A-Z a-z 0-9 - . _ ~), and also those in `also` (a text fragment needs
+// "-" encoded): safe in a path segment, a query value or a cookie.
+std::string PercentEncode(std::string_view in, std::string_view also = "");
 // Parses application/x-www-form-urlencoded (also query strings). Pairs with
 // a bad escape are skipped; "a" alone gives ("a", "").
 std::vector<std::pair<std::string, std::string>> ParseForm(std::string_view body);

@@ -22,22 +22,6 @@ constexpr int kMaxShownComments = 5000;
 constexpr int64_t kOwnCookieSeconds = 30 * 86400;
 constexpr int64_t kCommenterCookieSeconds = 365 * 86400;
 
-std::string PercentEncode(std::string_view in) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char ch : in) {
-    if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
-        ch == '_' || ch == '.' || ch == '~') {
-      out += static_cast<char>(ch);
-    } else {
-      out += '%';
-      out += kHex[ch >> 4];
-      out += kHex[ch & 15];
-    }
-  }
-  return out;
-}
-
 // The first letter of a name, upper-cased when ASCII, for the avatar.
 std::string Initial(std::string_view name) {
   size_t pos = 0;
@@ -92,7 +76,7 @@ std::string Discussion::OwnCookieHeader(const std::vector<int64_t>& ids) const {
 
 std::string Discussion::CommenterCookieHeader(const Commenter& c) const {
   return fmt::format("{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Lax{}", kCommenterCookie,
-                     PercentEncode(c.author + "\n" + c.email + "\n" + c.url), kCommenterCookieSeconds,
+                     http::PercentEncode(c.author + "\n" + c.email + "\n" + c.url), kCommenterCookieSeconds,
                      secure_cookies_ ? "; Secure" : "");
 }
 

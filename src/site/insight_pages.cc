@@ -49,25 +49,11 @@ bool ValidId(std::string_view id) {
   return true;
 }
 
-// Percent-encodes everything but RFC 3986's unreserved characters; with
-// `fragment`, '-' too (it is syntax in a text directive).
-std::string PercentEncode(std::string_view s, bool fragment = false) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '.' || c == '_' || c == '~' || (c == '-' && !fragment)) {
-      out += static_cast<char>(c);
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
-}
-
-std::string ActorUrl(std::string_view id) { return "/actors/" + PercentEncode(id); }
+std::string ActorUrl(std::string_view id) { return "/actors/" + http::PercentEncode(id); }
 
 std::string PairUrl(std::string_view a, std::string_view b) {
   if (b < a) std::swap(a, b);
-  return "/relations/" + PercentEncode(a) + "--" + PercentEncode(b);
+  return "/relations/" + http::PercentEncode(a) + "--" + http::PercentEncode(b);
 }
 
 std::string ArticleUrl(std::string_view slug) { return "/articles/" + std::string(slug); }
@@ -88,7 +74,7 @@ std::string SentenceUrl(std::string_view slug, std::string_view sentence) {
     }
   }
   if (words.empty()) return ArticleUrl(slug);
-  return ArticleUrl(slug) + "#:~:text=" + PercentEncode(words, /*fragment=*/true);
+  return ArticleUrl(slug) + "#:~:text=" + http::PercentEncode(words, "-");
 }
 
 std::string Plural(int64_t n, std::string_view one, std::string_view many) {

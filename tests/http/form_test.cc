@@ -8,6 +8,16 @@
 namespace chancery::http {
 namespace {
 
+TEST(PercentEncodeTest, KeepsOnlyUnreservedCharacters) {
+  EXPECT_EQ(PercentEncode("AZaz09-._~"), "AZaz09-._~");
+  EXPECT_EQ(PercentEncode("a b/c?d&e=f#g%"), "a%20b%2Fc%3Fd%26e%3Df%23g%25");
+  EXPECT_EQ(PercentEncode("Moscow\xE2\x80\x99s\n"), "Moscow%E2%80%99s%0A");
+  EXPECT_EQ(PercentEncode("Pak-US ties", "-"), "Pak%2DUS%20ties") << "a text fragment's '-'";
+  EXPECT_EQ(PercentEncode(""), "");
+  for (const std::string& text : {std::string("x y"), std::string("ünï/cödé?&="), std::string("\0nul", 4)})
+    EXPECT_EQ(PercentDecode(PercentEncode(text)), text) << "round trip";
+}
+
 TEST(PercentDecodeTest, DecodesEscapes) {
   EXPECT_EQ(PercentDecode("a%20b%2Fc"), "a b/c");
   EXPECT_EQ(PercentDecode("%e2%82%AC"), "\xE2\x82\xAC");
