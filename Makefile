@@ -15,7 +15,7 @@ ASAN_DIR    := build/asan
 export CCACHE_BASEDIR := $(CURDIR)
 export CCACHE_NOHASHDIR := true
 
-.PHONY: run test test-release test-sanitize build deps test-deps browser-deps clean format bench-comments bench-insight
+.PHONY: run test test-release test-sanitize build deps test-deps browser-deps clean format bench-comments bench-insight bench
 
 run: deps build
 	@if [ ! -f "$(DATA)/chancery.db" ]; then \
@@ -53,6 +53,10 @@ browser-deps:
 	@cd tests/browser && if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/axe-core ]; then npm ci --no-audit --no-fund; fi
 
 # Benchmarks (bench/README.md): loopback only, bounded, a table at the end.
+# All of issue 6's, in order, ending with one summary table (about 7 minutes).
+bench: deps build
+	bench/run.sh $(RELEASE_DIR)/src/app/chancery
+
 bench-comments: deps build
 	bench/comments/run.sh $(RELEASE_DIR)/src/app/chancery
 

@@ -10,7 +10,7 @@ build_packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libgumbo-dev
   libsodium-dev libpugixml-dev tzdata libcli11-dev libtoml11-dev libspdlog-dev libfmt-dev
-  libvips-dev libicu-dev
+  libvips-dev libicu-dev zlib1g-dev
 )
 test_packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev

@@ -56,7 +56,7 @@ response = function(status, headers, body)
 end
 
 local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
-dofile(here .. "report.lua")
+dofile(here .. "../report.lua")
 
 done = function(summary, latency, requests)
   local a, o = 0, 0

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include <fmt/format.h>
+#include <malloc.h>
 
 #include "app/cli_common.h"
 #include "app/config.h"
@@ -33,6 +34,7 @@
 #include "base/embedded.h"
 #include "http/middleware.h"
 #include "http/server.h"
+#include "site/cached_pages.h"
 #include "importers/markdown.h"
 #include "site/site.h"
 #include "store/store.h"
@@ -299,6 +301,10 @@ site::SiteOptions SiteOptionsFrom(const Config& config) {
 }
 
 int RunServe(const ServeOptions& options) {
+  // A server of a dozen threads: glibc would give most of them a malloc
+  // arena of their own, each keeping freed memory. Two arenas hold the
+  // memory of a busy site to a fraction at no measurable cost in speed.
+  mallopt(M_ARENA_MAX, 2);
   spdlog::set_default_logger(spdlog::stderr_color_mt("chancery"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
 
@@ -381,7 +387,17 @@ int RunServe(const ServeOptions& options) {
   // old sign-in attempts.
   Housekeeping housekeeping(**store, config->comments.ip_retention_days, [&admin] { admin.Prune(); });
 
+  // Public pages are answered from memory until what they show changes.
+  site::CachedPagesOptions cache_options;
+  cache_options.enabled = config->cache.enabled;
+  cache_options.cache.max_bytes = static_cast<size_t>(config->cache.max_mb) << 20;
+  cache_options.security = so.security;
+  site::CachedPages cached_pages(**store, site, cache_options);
+  cached_pages.Start();
+  if (config->cache.enabled) so.fast_path = cached_pages.FastPath();
+
   std::vector<http::Middleware> middleware;
+  middleware.push_back(cached_pages.Middleware());
   if (!config->server.trusted_proxy.empty()) middleware.push_back(http::ForwardedFor(config->server.trusted_proxy));
   http::Server server(so, std::move(router), std::move(middleware));
   Status s = server.Listen();

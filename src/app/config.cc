@@ -45,6 +45,8 @@ std::vector<Setting> SettingsOf(Config& c) {
       {"server", "idle_timeout_ms", K::kInt, nullptr, nullptr, &c.server.idle_timeout_ms},
       {"server", "access_log", K::kBool, nullptr, nullptr, nullptr, &c.server.access_log},
       {"server", "trusted_proxy", K::kString, &c.server.trusted_proxy},
+      {"cache", "enabled", K::kBool, nullptr, nullptr, nullptr, &c.cache.enabled},
+      {"cache", "max_mb", K::kInt, nullptr, nullptr, &c.cache.max_mb},
       {"database", "url", K::kString, &c.database.url},
       {"database", "busy_timeout_ms", K::kInt, nullptr, nullptr, &c.database.busy_timeout_ms},
       {"theme", "dir", K::kString, &c.theme.dir},
@@ -236,6 +238,8 @@ Result<Config> LoadConfig(const std::string& data_dir, const std::string& config
 
   if (config.server.threads < 1 || config.server.threads > 256)
     return Status::InvalidArgument("server.threads must be between 1 and 256");
+  if (config.cache.max_mb < 1 || config.cache.max_mb > 65536)
+    return Status::InvalidArgument("cache.max_mb must be between 1 and 65536");
   if (config.server.worker_threads < 1 || config.server.worker_threads > 256)
     return Status::InvalidArgument("server.worker_threads must be between 1 and 256");
   if (config.site.per_page < 1 || config.site.per_page > 100)
@@ -304,8 +308,9 @@ date_format = "day_month_year"
 listen = "127.0.0.1:8080"
 # Threads running the network event loop.
 threads = 2
-# Threads running database work and page rendering.
-worker_threads = 4
+# Threads running database work and page rendering. Cached pages never
+# reach them; more of them let more comment posts share one disk flush.
+worker_threads = 8
 # Largest request body accepted, in bytes (413 beyond).
 max_body_bytes = 1048576
 # Largest request line plus headers, in bytes (431 beyond).
@@ -317,6 +322,13 @@ access_log = true
 # requests from it take the client's address from the last X-Forwarded-For
 # entry, so rate limits and moderation see each reader, not the proxy.
 trusted_proxy = ""
+
+[cache]
+# Public pages are kept in memory, ready to send, until what they show
+# changes (also when another process, such as this command line, writes).
+enabled = true
+# The most memory the cached pages may take, in MiB.
+max_mb = 16
 
 [database]
 # Empty: the embedded SQLite database chancery.db in this folder.

@@ -30,13 +30,18 @@ struct SiteConfig {
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";  // address:port to listen on
   int threads = 2;                        // event-loop threads
-  int worker_threads = 4;                 // threads for database work and rendering
+  int worker_threads = 8;                 // threads for database work and rendering
   int64_t max_body_bytes = 1 << 20;       // request body limit (413 beyond)
   int64_t max_header_bytes = 16 * 1024;   // request head limit (431 beyond)
   int read_timeout_ms = 15000;            // to receive one request
   int idle_timeout_ms = 60000;            // keep-alive wait between requests
   bool access_log = true;                 // one line per request on stderr
   std::string trusted_proxy = "";         // a reverse proxy's address whose X-Forwarded-For is believed
+};
+
+struct CacheConfig {
+  bool enabled = true;  // keep rendered public pages in memory (site/cached_pages.h)
+  int max_mb = 16;      // the cache's byte budget, in MiB
 };
 
 struct DatabaseConfig {
@@ -76,6 +81,7 @@ struct Config {
   std::string data_dir;  // the --data folder
   SiteConfig site;
   ServerConfig server;
+  CacheConfig cache;
   DatabaseConfig database;
   ThemeConfig theme;
   CommentsConfig comments;

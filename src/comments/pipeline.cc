@@ -40,8 +40,9 @@ void Pipeline::UpdateSettings(PipelineSettings settings) {
 
 bool Pipeline::CommentsOpen(const store::Article& article, int64_t now) const {
   if (!article.comments_open) return false;
-  if (settings()->close_after_days > 0 && article.published_at > 0 &&
-      now > article.published_at + int64_t{settings()->close_after_days} * kDay)
+  const int close_after_days = settings()->close_after_days;
+  if (close_after_days > 0 && article.published_at > 0 &&
+      now > article.published_at + int64_t{close_after_days} * kDay)
     return false;
   return true;
 }
@@ -57,15 +58,17 @@ std::string Pipeline::ReissueFormToken(std::string_view posted, int64_t article_
   return IssueFormToken(article_id, now);
 }
 
-Result<Decision> Pipeline::Weigh(const CommentForm& form, TokenCheck token, const std::string& ip) {
+Result<Decision> Pipeline::Weigh(const CommentForm& form, TokenCheck token, const std::string& ip,
+                                 const PipelineSettings& settings) {
   Signals signals;
   signals.honeypot_filled = !form.honeypot.empty();
   signals.token = token;
   signals.ip = ip;
-  if (settings()->moderation.require_prior_approval) {
-    CHANCERY_ASSIGN_OR_RETURN(signals.author_has_approved_comment, store_.HasApprovedCommentFromEmail(form.email));
+  if (settings.moderation.require_prior_approval) {
+    CHANCERY_ASSIGN_OR_RETURN(signals.author_has_approved_comment,
+                              store_.HasApprovedCommentFromEmail(form.email));
   }
-  Decision decision = Decide(form, signals, settings()->moderation);
+  Decision decision = Decide(form, signals, settings.moderation);
   // A reader's post under a newsroom account's email would pass as staff
   // (and that account's approved replies would approve it): a person holds it.
   if (decision.status == store::CommentStatus::kApproved) {
@@ -86,6 +89,9 @@ bool IsStaffReply(const store::Comment& comment) {
 
 Result<SubmitResult> Pipeline::Submit(const store::Article& article, CommentForm form, const Poster& poster,
                                       int64_t now) {
+  // One snapshot for the whole submission: a settings change saved meanwhile
+  // applies to the next one, never to half of this one.
+  const std::shared_ptr<const PipelineSettings> settings = this->settings();
   SubmitResult result;
   if (!CommentsOpen(article, now)) {
     result.outcome = Outcome::kClosed;
@@ -111,9 +117,9 @@ Result<SubmitResult> Pipeline::Submit(const store::Article& article, CommentForm
     return result;
   }
 
-  if (settings()->rate_limit_per_minute > 0 && !poster.ip.empty()) {
+  if (settings->rate_limit_per_minute > 0 && !poster.ip.empty()) {
     CHANCERY_ASSIGN_OR_RETURN(int64_t recent, store_.CountCommentsFromIp(poster.ip, now - 60));
-    if (recent >= settings()->rate_limit_per_minute) {
+    if (recent >= settings->rate_limit_per_minute) {
       result.outcome = Outcome::kRateLimited;
       result.form = std::move(form);
       return result;
@@ -127,9 +133,9 @@ Result<SubmitResult> Pipeline::Submit(const store::Article& article, CommentForm
   }
 
   const TokenCheck token =
-      CheckFormToken(key_, form.token, article.id, now, settings()->moderation.min_seconds_to_submit,
-                     settings()->moderation.max_form_age_seconds);
-  CHANCERY_ASSIGN_OR_RETURN(Decision decision, Weigh(form, token, poster.ip));
+      CheckFormToken(key_, form.token, article.id, now, settings->moderation.min_seconds_to_submit,
+                     settings->moderation.max_form_age_seconds);
+  CHANCERY_ASSIGN_OR_RETURN(Decision decision, Weigh(form, token, poster.ip, *settings));
 
   store::Comment comment;
   comment.article_id = article.id;
@@ -219,7 +225,7 @@ Result<SubmitResult> Pipeline::Edit(const store::Comment& comment, std::string_v
       return result;
     }
   }
-  CHANCERY_ASSIGN_OR_RETURN(Decision decision, Weigh(form, TokenCheck::kValid, comment.ip));
+  CHANCERY_ASSIGN_OR_RETURN(Decision decision, Weigh(form, TokenCheck::kValid, comment.ip, *settings()));
   CHANCERY_RETURN_IF_ERROR(store_.EditComment(comment.id, form.comment, now));
   if (comment.status == store::CommentStatus::kApproved && decision.status != store::CommentStatus::kApproved) {
     CHANCERY_ASSIGN_OR_RETURN(auto updated, store_.UpdateCommentStatus(comment.id, decision.status, "poster",

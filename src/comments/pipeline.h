@@ -125,7 +125,8 @@ class Pipeline {
   Status Delete(const store::Comment& comment, int64_t now);
 
  private:
-  Result<Decision> Weigh(const CommentForm& form, TokenCheck token, const std::string& ip);
+  Result<Decision> Weigh(const CommentForm& form, TokenCheck token, const std::string& ip,
+                         const PipelineSettings& settings);
 
   store::Store& store_;
   Key key_;

@@ -69,6 +69,20 @@ struct Response {
   Response() = default;
   Response(int status_code, std::string content_type, std::string text);
 
+  // Read by a response cache in front of the handlers, never sent
+  // (site/cached_pages.h). The names of what this response shows: a cache
+  // stores it only when there are some, and drops it when one changes.
+  std::vector<std::string> cache_scopes;
+  // A part of the body that must differ for every reader (a form's token):
+  // a cache writes it afresh each time it serves the response. `context`
+  // tells the cache's stamper whose it is (an article id).
+  struct Stamp {
+    size_t offset = 0;
+    size_t size = 0;
+    int64_t context = 0;
+  };
+  std::optional<Stamp> stamp;
+
   std::string_view BodyView() const { return body ? std::string_view(*body) : std::string_view(); }
   void SetBody(std::string text) { body = std::make_shared<const std::string>(std::move(text)); }
 };

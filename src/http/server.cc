@@ -72,33 +72,6 @@ constexpr size_t kLingerBytes = 256 * 1024;
 constexpr auto kAcceptRetry = std::chrono::milliseconds(100);  // after EMFILE and friends
 
 std::string_view SV(beast::string_view s) { return {s.data(), s.size()}; }
-beast::string_view BSV(std::string_view s) { return {s.data(), s.size()}; }
-
-// A Beast body that sends a Response's shared string without copying it.
-struct SharedBody {
-  using value_type = std::shared_ptr<const std::string>;
-
-  static std::uint64_t size(const value_type& body) { return body ? body->size() : 0; }
-
-  class writer {
-   public:
-    using const_buffers_type = asio::const_buffer;
-
-    template <bool isRequest, class Fields>
-    writer(const bhttp::header<isRequest, Fields>&, const value_type& body) : body_(body) {}
-
-    void init(beast::error_code& ec) { ec = {}; }
-
-    boost::optional<std::pair<const_buffers_type, bool>> get(beast::error_code& ec) {
-      ec = {};
-      if (!body_ || body_->empty()) return boost::none;
-      return {{const_buffers_type(body_->data(), body_->size()), false}};
-    }
-
-   private:
-    const value_type& body_;
-  };
-};
 
 // One accepted connection. `idle` and `closing` are only touched on the
 // stream's strand.
@@ -138,9 +111,10 @@ struct Exchange {
   }
 };
 
-// IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), recomputed once a second
-// per thread. Spelled out rather than strftime'd so no locale can change it.
-const std::string& HttpDate() {
+// "Date: <IMF-fixdate>\r\n" ("Sun, 06 Nov 1994 08:49:37 GMT"), recomputed
+// once a second per thread. Spelled out rather than strftime'd so no locale
+// can change it.
+std::string_view DateLine() {
   static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
   static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                             "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
@@ -150,7 +124,7 @@ const std::string& HttpDate() {
   if (now != cached_at) {
     std::tm tm{};
     gmtime_r(&now, &tm);
-    cached = fmt::format("{}, {:02d} {} {:04d} {:02d}:{:02d}:{:02d} GMT", kDays[tm.tm_wday], tm.tm_mday,
+    cached = fmt::format("Date: {}, {:02d} {} {:04d} {:02d}:{:02d}:{:02d} GMT\r\n", kDays[tm.tm_wday], tm.tm_mday,
                          kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
     cached_at = now;
   }
@@ -185,6 +159,38 @@ bool ContainsToken(std::string_view list, std::string_view token) {
     list.remove_prefix(comma + 1);
   }
   return false;
+}
+
+// The head of `res` for an HTTP/1.`minor` client: status line, the
+// handler's headers (invalid or framing ones dropped; `context` names the
+// request in the log line about a dropped one), the security headers it did
+// not set itself, Server, and Content-Length unless `bodiless`. No Date, no
+// Connection, no closing blank line. Sets *close when the handler asked for
+// "Connection: close".
+std::string SerializeHead(const Response& res, const SecurityOptions& security, size_t body_size, bool bodiless,
+                          unsigned minor, std::string_view context, bool* close) {
+  Headers headers = res.headers;
+  ApplySecurityHeaders(security, headers);
+  std::string head;
+  head.reserve(512);
+  fmt::format_to(std::back_inserter(head), "HTTP/1.{} {} {}\r\n", minor, res.status, ReasonPhrase(res.status));
+  bool has_server = false;
+  for (const auto& [name, value] : headers.all()) {
+    if (IsFramingField(name)) {
+      if (close != nullptr && internal::EqualsIgnoreCase(name, "Connection") && ContainsToken(value, "close"))
+        *close = true;
+      continue;
+    }
+    if (!IsValidField(name, value)) {
+      spdlog::error("http: dropping invalid response header {} from {}", internal::ForLog(name, 64), context);
+      continue;
+    }
+    has_server = has_server || internal::EqualsIgnoreCase(name, "Server");
+    head.append(name).append(": ").append(value).append("\r\n");
+  }
+  if (!has_server) head.append("Server: chancery\r\n");
+  if (!bodiless) fmt::format_to(std::back_inserter(head), "Content-Length: {}\r\n", body_size);
+  return head;
 }
 
 // The status to answer a failed read with, or nullopt when there is nobody
@@ -229,6 +235,11 @@ auto LogIfThrew(const char* what) {
 
 }  // namespace
 
+std::string WireHead(const Response& response, const SecurityOptions& security, size_t body_size) {
+  const bool bodiless = response.status == 204 || response.status == 304;
+  return SerializeHead(response, security, body_size, bodiless, 1, "a cached response", nullptr);
+}
+
 struct Server::Impl {
   Impl(ServerOptions o, Router r, std::vector<Middleware> m)
       : options(std::move(o)),
@@ -272,6 +283,14 @@ struct Server::Impl {
   }
   awaitable<Response> RunHandler(Request& request, Exchange& x);
   awaitable<After> Write(Connection& c, Response res, Exchange& x);
+  // Writes head, Date, Connection (when it must be said), the blank line and
+  // the body pieces in one gathered write. False when the write failed.
+  awaitable<bool> WriteGathered(Connection& c, std::string_view head, const std::array<std::string_view, 4>& body,
+                                Exchange& x);
+  // Answers from options.fast_path, when it takes the request.
+  awaitable<std::optional<After>> TryFastPath(Connection& c, const bhttp::request_parser<bhttp::string_body>& parser,
+                                              Exchange& x);
+  void LogAccess(const Connection& c, const Exchange& x, int status, size_t sent, bool ok) const;
   awaitable<void> LingeringClose(Connection& c);
   void EndSession(const std::shared_ptr<Connection>& conn);
 
@@ -547,6 +566,10 @@ awaitable<After> Server::Impl::ServeOne(Connection& c, beast::flat_buffer& buffe
   if (head.version() >= 11 && head.count(bhttp::field::host) != 1)
     co_return co_await Reject(c, 400, x);  // RFC 9112 §3.2: exactly one Host
 
+  if (options.fast_path) {
+    if (std::optional<After> after = co_await TryFastPath(c, parser, x)) co_return *after;
+  }
+
   if (!parser.is_done()) {
     if (head.version() >= 11 && internal::EqualsIgnoreCase(SV(head[bhttp::field::expect]), "100-continue")) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
@@ -573,6 +596,40 @@ awaitable<After> Server::Impl::ServeOne(Connection& c, beast::flat_buffer& buffe
 
   Response response = co_await RunHandler(request, x);
   co_return co_await Write(c, std::move(response), x);
+}
+
+awaitable<std::optional<After>> Server::Impl::TryFastPath(
+    Connection& c, const bhttp::request_parser<bhttp::string_body>& parser, Exchange& x) {
+  const auto& m = parser.get();
+  const bhttp::verb verb = m.method();
+  // Only bodiless GET and HEAD from HTTP/1.1 clients; one Cookie header at most.
+  if ((verb != bhttp::verb::get && verb != bhttp::verb::head) || !parser.is_done() || m.version() != 11 ||
+      m.count(bhttp::field::cookie) > 1)
+    co_return std::nullopt;
+  FastRequest request;
+  request.method = verb == bhttp::verb::head ? Method::kHead : Method::kGet;
+  request.target = SV(m.target());
+  if (auto it = m.find(bhttp::field::accept_encoding); it != m.end()) request.accept_encoding = SV(it->value());
+  if (auto it = m.find(bhttp::field::if_none_match); it != m.end()) request.if_none_match = SV(it->value());
+  if (auto it = m.find(bhttp::field::cookie); it != m.end()) request.cookie = SV(it->value());
+  FastAnswer answer;
+  try {
+    if (!options.fast_path(request, answer)) co_return std::nullopt;
+  } catch (const std::exception& e) {
+    spdlog::error("http: the fast path threw on {}: {}", internal::ForLog(x.target), e.what());
+    co_return std::nullopt;
+  }
+  x.keep_alive = m.keep_alive();
+  std::array<std::string_view, 4> body{};
+  if (!x.head && answer.status != 304 && answer.status != 204) body = answer.body;
+  const bool ok = co_await WriteGathered(c, answer.head, body, x);
+  if (options.access_log) {
+    size_t sent = 0;
+    for (std::string_view piece : body) sent += piece.size();
+    LogAccess(c, x, answer.status, ok ? sent : 0, ok);
+  }
+  if (!ok) co_return After::kDrop;
+  co_return x.keep_alive ? After::kKeepAlive : After::kClose;
 }
 
 awaitable<After> Server::Impl::Refuse(Connection& c, const beast::error_code& ec,
@@ -622,45 +679,50 @@ awaitable<After> Server::Impl::Write(Connection& c, Response res, Exchange& x) {
                   internal::ForLog(x.target), res.status);
     res = StatusPage(500);
   }
-  if (c.closing) x.keep_alive = false;
-  ApplySecurityHeaders(options.security, res.headers);
-
-  bhttp::response<SharedBody> out;
-  out.version(x.version);
-  out.result(static_cast<unsigned>(res.status));
-  if (std::string_view reason = ReasonPhrase(res.status); !reason.empty()) out.reason(BSV(reason));
-  for (const auto& [name, value] : res.headers.all()) {
-    if (IsFramingField(name)) {
-      if (internal::EqualsIgnoreCase(name, "Connection") && ContainsToken(value, "close"))
-        x.keep_alive = false;
-      continue;
-    }
-    if (!IsValidField(name, value)) {
-      spdlog::error("http: dropping invalid response header {} from {} {}", internal::ForLog(name, 64),
-                    internal::ForLog(x.method), internal::ForLog(x.target));
-      continue;
-    }
-    out.insert(BSV(name), BSV(value));
-  }
-  out.set(bhttp::field::date, HttpDate());
-  if (!res.headers.Has("Server")) out.set(bhttp::field::server, "chancery");
   const bool bodiless = res.status == 204 || res.status == 304;  // RFC 9110 §8.6
-  const size_t body_size = bodiless ? 0 : SharedBody::size(res.body);
-  if (!bodiless) out.content_length(body_size);  // HEAD: the GET's length, no bytes
-  if (!bodiless && !x.head) out.body() = res.body;
-  out.keep_alive(x.keep_alive);
-
-  c.stream.expires_after(options.write_timeout);
-  auto [ec, n] = co_await bhttp::async_write(c.stream, out, kNoThrow);
-  if (options.access_log) {
-    auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - x.started).count();
-    size_t sent = (!ec && out.body()) ? body_size : 0;
-    spdlog::info("{} \"{} {}\" {} {} {}us \"{}\"{}", c.remote, internal::ForLog(x.method),
-                 internal::ForLog(x.target), res.status, sent, micros, internal::ForLog(x.user_agent, 256),
-                 ec ? " (write failed)" : "");
-  }
-  if (ec) co_return After::kDrop;
+  const size_t body_size = bodiless || !res.body ? 0 : res.body->size();
+  bool close = false;
+  const std::string head =
+      SerializeHead(res, options.security, body_size, bodiless, x.version == 10 ? 0 : 1,
+                    fmt::format("{} {}", internal::ForLog(x.method), internal::ForLog(x.target)), &close);
+  if (close) x.keep_alive = false;
+  std::array<std::string_view, 4> body{};
+  if (!bodiless && !x.head && body_size > 0) body[0] = *res.body;  // HEAD: the GET's length, no bytes
+  const bool ok = co_await WriteGathered(c, head, body, x);
+  if (options.access_log) LogAccess(c, x, res.status, ok && !body[0].empty() ? body_size : 0, ok);
+  if (!ok) co_return After::kDrop;
   co_return x.keep_alive ? After::kKeepAlive : After::kClose;
+}
+
+awaitable<bool> Server::Impl::WriteGathered(Connection& c, std::string_view head,
+                                            const std::array<std::string_view, 4>& body, Exchange& x) {
+  if (c.closing) x.keep_alive = false;
+  // Beast's rules for the Connection header: HTTP/1.1 keeps the connection
+  // open unless told "close"; HTTP/1.0 closes it unless told "keep-alive".
+  std::string_view connection;
+  if (x.version == 10 && x.keep_alive) connection = "Connection: keep-alive\r\n";
+  if (x.version != 10 && !x.keep_alive) connection = "Connection: close\r\n";
+  // A copy: the thread's cached line may change while this write waits.
+  std::array<char, 48> date_bytes;
+  const std::string_view line = DateLine();
+  const size_t date_size = std::min(line.size(), date_bytes.size());
+  std::copy_n(line.data(), date_size, date_bytes.data());
+  const std::string_view date(date_bytes.data(), date_size);
+  // Empty pieces are allowed in a buffer sequence and cost nothing.
+  const std::array<asio::const_buffer, 8> buffers = {
+      asio::buffer(head.data(), head.size()),       asio::buffer(date.data(), date.size()),
+      asio::buffer(connection.data(), connection.size()), asio::buffer("\r\n", 2),
+      asio::buffer(body[0].data(), body[0].size()), asio::buffer(body[1].data(), body[1].size()),
+      asio::buffer(body[2].data(), body[2].size()), asio::buffer(body[3].data(), body[3].size())};
+  c.stream.expires_after(options.write_timeout);
+  auto [ec, written] = co_await asio::async_write(c.stream, buffers, kNoThrow);
+  co_return !ec;
+}
+
+void Server::Impl::LogAccess(const Connection& c, const Exchange& x, int status, size_t sent, bool ok) const {
+  auto micros = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - x.started).count();
+  spdlog::info("{} \"{} {}\" {} {} {}us \"{}\"{}", c.remote, internal::ForLog(x.method), internal::ForLog(x.target),
+               status, sent, micros, internal::ForLog(x.user_agent, 256), ok ? "" : " (write failed)");
 }
 
 // Closing a socket that still has unread input makes the kernel send RST,

@@ -15,11 +15,13 @@
 // exceptions become a logged 500. Beast and Asio stay inside server.cc.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/status.h"
@@ -27,6 +29,44 @@
 #include "http/middleware.h"
 
 namespace chancery::http {
+
+// What the fast path sees of a GET or HEAD request: views into the
+// connection's buffer, valid only during the call.
+struct FastRequest {
+  Method method = Method::kGet;  // kGet or kHead
+  std::string_view target;       // as sent: path and query, undecoded
+  std::string_view accept_encoding;
+  std::string_view if_none_match;
+  std::string_view cookie;       // the Cookie header ("" when none)
+};
+
+// A whole answer from the fast path, written with one gathered write: the
+// head, then the server's Date (and Connection when closing) and the blank
+// line, then the body's pieces (none for HEAD or a 304).
+struct FastAnswer {
+  int status = 200;       // for the access log
+  std::string_view head;  // status line and header lines, each ending CRLF: no Date, Connection or blank line
+  std::array<std::string_view, 4> body{};
+  // Keeps the memory head and body point into alive until the write ends.
+  std::shared_ptr<const void> owner;
+  // Per-request bytes the body's pieces may point into (a stamp, a trailer).
+  std::array<char, 128> scratch{};
+};
+
+// Answers a request on the event loop's own thread, before it would go to
+// a worker: true when `answer` is filled. It must not block — no database,
+// no rendering; the response cache in front of the handlers is its purpose.
+// Requests it declines take the normal path.
+using FastPath = std::function<bool(const FastRequest&, FastAnswer&)>;
+
+// The head of `response` as the server writes it for an HTTP/1.1 client:
+// the status line and header lines, each ending CRLF, with the security
+// headers, Server, and Content-Length of `body_size` (none for 204 and 304)
+// — but without Date and Connection, which belong to each write, and
+// without the closing blank line. Invalid and framing headers are dropped
+// as the server drops them. For caches that hand whole answers to the fast
+// path, so that a cached answer and a rendered one carry the same headers.
+std::string WireHead(const Response& response, const SecurityOptions& security, size_t body_size);
 
 struct ServerOptions {
   std::string address = "127.0.0.1";  // IP to listen on
@@ -52,6 +92,8 @@ struct ServerOptions {
   // Security headers added to every response the server writes, its own
   // error pages included; a header the handler already set is kept.
   SecurityOptions security;
+  // Optional: answers GET and HEAD requests on the event loop (FastPath).
+  FastPath fast_path;
 };
 
 class Server {

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <charconv>
 #include <functional>
+#include <initializer_list>
+#include <iterator>
 #include <map>
 #include <set>
+#include <string_view>
 
 #include <boost/json.hpp>
 #include <fmt/format.h>
@@ -85,44 +88,86 @@ std::string Discussion::ClearCommenterCookieHeader() const {
                      secure_cookies_ ? "; Secure" : "");
 }
 
-json::object Discussion::CommentView(const store::Comment& c, const store::Article& article, int depth,
-                                     const std::vector<int64_t>& own, int64_t now, const DateStyle& dates) const {
-  const std::string base = "/articles/" + article.slug;
+namespace {
+
+// `parts` joined into one JSON string in `sp`, with one allocation.
+json::string Join(const json::storage_ptr& sp, std::initializer_list<std::string_view> parts) {
+  std::size_t size = 0;
+  for (std::string_view part : parts) size += part.size();
+  json::string out(sp);
+  out.reserve(size);
+  for (std::string_view part : parts) out.append(part);
+  return out;
+}
+
+// The decimal digits of an id, in a buffer that lives as long as it.
+struct Digits {
+  explicit Digits(int64_t n) {
+    size = static_cast<std::size_t>(std::to_chars(chars, chars + sizeof chars, n).ptr - chars);
+  }
+  std::string_view view() const { return {chars, size}; }
+  char chars[24];
+  std::size_t size = 0;
+};
+
+}  // namespace
+
+// What every comment of one page shares.
+struct Discussion::Thread {
+  std::string base;  // "/articles/<slug>"
+  const std::vector<int64_t>& own;
+  int64_t now;
+  const DateStyle& dates;
+  json::storage_ptr sp;
+};
+
+json::object Discussion::CommentView(const store::Comment& c, const Thread& thread, int depth,
+                                     const store::Comment* answers, json::array replies) const {
+  const json::storage_ptr& sp = thread.sp;
   const bool pending = c.status != store::CommentStatus::kApproved;
-  const bool can_modify = pipeline_.CanModify(c, own, now);
-  const int64_t minutes_left = (pipeline_.EditSecondsLeft(c, now) + 59) / 60;
+  const bool can_modify = pipeline_.CanModify(c, thread.own, thread.now);
+  const int64_t minutes_left = (pipeline_.EditSecondsLeft(c, thread.now) + 59) / 60;
+  const Digits id(c.id);
+  const std::string_view base = thread.base;
+  json::value in_reply_to = false;
+  if (answers != nullptr)
+    in_reply_to = json::object(
+        {{"name", answers->author_name}, {"permalink", Join(sp, {"#comment-", Digits(answers->id).view()})}}, sp);
+  const bool has_replies = !replies.empty();
   // Every key the template reads is set on every comment, so a nested
   // comment never inherits its parent's value through the context stack.
-  return json::object{
-      {"id", c.id},
-      {"depth", depth},
-      {"author_name", c.author_name},
-      {"staff", comments::IsStaffReply(c)},
-      {"author_html", comments::AuthorLinkHtml(c.author_name, c.author_url)},
-      {"initial", Initial(c.author_name)},
-      {"avatar", static_cast<int64_t>(std::hash<std::string>{}(c.author_name) % 8)},
-      {"date", dates.DateTime(c.created_at)},
-      {"date_iso", IsoDateTime(c.created_at)},
-      {"html", comments::RenderCommentHtml(c.body)},
-      {"permalink", fmt::format("{}#comment-{}", base, c.id)},
-      {"reply_url", fmt::format("{}?replyto={}#respond", base, c.id)},
-      {"can_reply", !pending},
-      {"pending", pending},
-      {"edited", c.updated_at > 0},
-      {"can_modify", can_modify},
-      {"edit_url", fmt::format("{}/comments/{}/edit", base, c.id)},
-      {"delete_url", fmt::format("{}/comments/{}/delete", base, c.id)},
-      {"modify_token", can_modify ? pipeline_.ModifyToken(c.id) : std::string()},
-      {"minutes_left", minutes_left},
-      {"minutes_left_label", Plural(minutes_left, "minute", "minutes")},
-      {"in_reply_to", false},
-      {"replies", json::array()},
-      {"has_replies", false},
-  };
+  return json::object(
+      {
+          {"id", c.id},
+          {"depth", depth},
+          {"author_name", c.author_name},
+          {"staff", comments::IsStaffReply(c)},
+          {"author_html", comments::AuthorLinkHtml(c.author_name, c.author_url)},
+          {"initial", Initial(c.author_name)},
+          {"avatar", static_cast<int64_t>(std::hash<std::string>{}(c.author_name) % 8)},
+          {"date", thread.dates.DateTime(c.created_at)},
+          {"date_iso", IsoDateTime(c.created_at)},
+          {"html", comments::RenderCommentHtml(c.body)},
+          {"permalink", Join(sp, {base, "#comment-", id.view()})},
+          {"reply_url", Join(sp, {base, "?replyto=", id.view(), "#respond"})},
+          {"can_reply", !pending},
+          {"pending", pending},
+          {"edited", c.updated_at > 0},
+          {"can_modify", can_modify},
+          {"edit_url", Join(sp, {base, "/comments/", id.view(), "/edit"})},
+          {"delete_url", Join(sp, {base, "/comments/", id.view(), "/delete"})},
+          {"modify_token", can_modify ? pipeline_.ModifyToken(c.id) : std::string()},
+          {"minutes_left", minutes_left},
+          {"minutes_left_label", Plural(minutes_left, "minute", "minutes")},
+          {"in_reply_to", std::move(in_reply_to)},
+          {"replies", std::move(replies)},
+          {"has_replies", has_replies},
+      },
+      sp);
 }
 
 json::object Discussion::View(const store::Article& article, const http::Request& request, const FormState* state,
-                              int64_t now, const DateStyle& dates, const std::string& unsent) {
+                              int64_t now, const DateStyle& dates, const std::string& unsent, json::storage_ptr sp) {
   const auto settings_now = pipeline_.settings();
   const comments::PipelineSettings& settings = *settings_now;
   const std::vector<int64_t> own = OwnIds(request);
@@ -136,8 +181,13 @@ json::object Discussion::View(const store::Article& article, const http::Request
   for (q.offset = 0; q.offset < kMaxShownComments; q.offset += q.limit) {
     auto page = store_.ListComments(q);
     if (!page.ok()) break;
-    shown.insert(shown.end(), page->begin(), page->end());
-    if (page->size() < static_cast<size_t>(q.limit)) break;
+    const bool last = page->size() < static_cast<size_t>(q.limit);
+    if (shown.empty()) {
+      shown = std::move(page).value();
+    } else {
+      shown.insert(shown.end(), std::make_move_iterator(page->begin()), std::make_move_iterator(page->end()));
+    }
+    if (last) break;
   }
   for (int64_t id : own) {
     auto c = store_.FindComment(id);
@@ -160,6 +210,7 @@ json::object Discussion::View(const store::Article& article, const http::Request
   }
 
   const int max_depth = std::max(1, settings.thread_depth);
+  const Thread thread{"/articles/" + article.slug, own, now, dates, sp};
   std::set<int64_t> placed;
   // `flattened`: the replies go into the same list as their parent (the
   // last level), so each says whom it answers.
@@ -169,25 +220,18 @@ json::object Discussion::View(const store::Article& article, const http::Request
     if (it == children.end()) return;
     for (const store::Comment* c : it->second) {
       if (!placed.insert(c->id).second) continue;
-      json::object view = CommentView(*c, article, depth, own, now, dates);
-      if (flattened) {
-        const store::Comment* p = by_id[parent_id];
-        view["in_reply_to"] =
-            json::object{{"name", p->author_name}, {"permalink", fmt::format("#comment-{}", p->id)}};
-      }
+      const store::Comment* answers = flattened ? by_id[parent_id] : nullptr;
       if (depth < max_depth) {
-        json::array replies;
+        json::array replies(sp);
         build(c->id, depth + 1, replies, false);
-        view["has_replies"] = !replies.empty();
-        view["replies"] = std::move(replies);
-        out.push_back(std::move(view));
+        out.push_back(CommentView(*c, thread, depth, answers, std::move(replies)));
       } else {
-        out.push_back(std::move(view));
+        out.push_back(CommentView(*c, thread, depth, answers, json::array(sp)));
         build(c->id, depth, out, true);
       }
     }
   };
-  json::array threads;
+  json::array threads(sp);
   build(0, 1, threads, false);
   if (settings.newest_first) std::reverse(threads.begin(), threads.end());
 
@@ -195,25 +239,27 @@ json::object Discussion::View(const store::Article& article, const http::Request
   for (const auto& c : shown) approved += c.status == store::CommentStatus::kApproved;
 
   const bool open = pipeline_.CommentsOpen(article, now);
-  json::object view{{"count", approved},
-                    {"count_label", approved == 0 ? std::string("Comments") : Plural(approved, "comment", "comments")},
-                    {"threads", std::move(threads)},
-                    {"has_threads", !shown.empty()},
-                    {"open", open},
-                    {"feed_url", "/articles/" + article.slug + "/comments.xml"}};
+  json::object view({{"count", approved},
+                     {"count_label", approved == 0 ? std::string("Comments") : Plural(approved, "comment", "comments")},
+                     {"threads", std::move(threads)},
+                     {"has_threads", !shown.empty()},
+                     {"open", open},
+                     {"feed_url", thread.base + "/comments.xml"}},
+                    sp);
   if (!unsent.empty()) view["unsent"] = unsent;
   if (!open) return view;
 
   // The form.
-  json::object values{{"comment", ""}, {"author", ""}, {"email", ""}, {"url", ""}};
+  json::object values({{"comment", ""}, {"author", ""}, {"email", ""}, {"url", ""}}, sp);
   bool consent = false;
   int64_t parent = 0;
-  json::object errors;
+  json::object errors(sp);
   if (state != nullptr) {
-    values = json::object{{"comment", state->form.comment},
-                          {"author", state->form.author},
-                          {"email", state->form.email},
-                          {"url", state->form.url}};
+    values = json::object({{"comment", state->form.comment},
+                           {"author", state->form.author},
+                           {"email", state->form.email},
+                           {"url", state->form.url}},
+                          sp);
     consent = state->consent;
     parent = state->form.parent > 0 ? state->form.parent : 0;
     for (const auto& [field, message] : state->errors.by_field) errors[field] = message;
@@ -232,19 +278,22 @@ json::object Discussion::View(const store::Article& article, const http::Request
         parent = id;
     }
   }
-  json::object form{{"action", "/articles/" + article.slug + "/comments"},
-                    {"token", state != nullptr ? pipeline_.ReissueFormToken(state->form.token, article.id, now)
-                                               : pipeline_.IssueFormToken(article.id, now)},
-                    {"parent", parent},
-                    {"values", std::move(values)},
-                    {"consent", consent},
-                    {"has_errors", !errors.empty()},
-                    {"errors", std::move(errors)}};
+  const bool has_errors = !errors.empty();
+  json::object form({{"action", thread.base + "/comments"},
+                     {"token", state != nullptr ? pipeline_.ReissueFormToken(state->form.token, article.id, now)
+                                                : pipeline_.IssueFormToken(article.id, now)},
+                     {"parent", parent},
+                     {"values", std::move(values)},
+                     {"consent", consent},
+                     {"has_errors", has_errors},
+                     {"errors", std::move(errors)}},
+                    sp);
   if (state != nullptr && !state->notice.empty()) form["notice"] = state->notice;
   if (parent > 0 && by_id.count(parent)) {
-    form["reply_to"] = json::object{{"name", by_id[parent]->author_name},
-                                    {"permalink", fmt::format("#comment-{}", parent)},
-                                    {"cancel_url", "/articles/" + article.slug + "#respond"}};
+    form["reply_to"] = json::object({{"name", by_id[parent]->author_name},
+                                     {"permalink", Join(sp, {"#comment-", Digits(parent).view()})},
+                                     {"cancel_url", thread.base + "#respond"}},
+                                    sp);
   }
   view["form"] = std::move(form);
   return view;

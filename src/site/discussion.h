@@ -10,6 +10,7 @@
 // A request carrying either gets a personal page (Cache-Control: private).
 #pragma once
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <cstdint>
 #include <optional>
@@ -47,8 +48,10 @@ class Discussion {
   // The "comments" object of an article page: count, threads, and the form
   // (refilled from `state` after a rejected post, else from the commenter
   // cookie). `unsent` is shown when comments closed under a reader's post.
+  // The view is built in `sp` (the caller's memory resource, if any).
   boost::json::object View(const store::Article& article, const http::Request& request, const FormState* state,
-                           int64_t now, const DateStyle& dates, const std::string& unsent = "");
+                           int64_t now, const DateStyle& dates, const std::string& unsent = "",
+                           boost::json::storage_ptr sp = {});
 
   // The reader's own comment ids from their signed cookie.
   std::vector<int64_t> OwnIds(const http::Request& request) const;
@@ -62,8 +65,11 @@ class Discussion {
   std::string ClearCommenterCookieHeader() const;
 
  private:
-  boost::json::object CommentView(const store::Comment& c, const store::Article& article, int depth,
-                                  const std::vector<int64_t>& own, int64_t now, const DateStyle& dates) const;
+  struct Thread;
+  // `answers`: the comment it answers, named when replies are flattened at
+  // the last level; `replies`: its nested replies' views.
+  boost::json::object CommentView(const store::Comment& c, const Thread& thread, int depth,
+                                  const store::Comment* answers, boost::json::array replies) const;
 
   store::Store& store_;
   comments::Pipeline& pipeline_;

@@ -1,5 +1,7 @@
 #include "site/insight_pages.h"
 
+#include "site/cached_pages.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -323,11 +325,12 @@ struct InsightPages::Impl {
 
   // An article in a list: a pair row or an actor's article.
   template <typename Row>
-  json::object ArticleLink(const Row& row) {
-    return json::object{{"title", row.title},
-                        {"url", ArticleUrl(row.slug)},
-                        {"date", Options()->dates.Date(row.published_at)},
-                        {"date_iso", IsoDateTime(row.published_at)}};
+  json::object ArticleLink(const Row& row, json::storage_ptr sp = {}) {
+    return json::object({{"title", row.title},
+                         {"url", ArticleUrl(row.slug)},
+                         {"date", Options()->dates.Date(row.published_at)},
+                         {"date_iso", IsoDateTime(row.published_at)}},
+                        std::move(sp));
   }
 
   json::object PageMeta(std::string title, std::string description, const std::string& path) {
@@ -735,77 +738,83 @@ struct InsightPages::Impl {
   // ---- The article page's box ----------------------------------------------------
 
   void AddToArticleView(const store::Article& article, json::object& view) {
-    auto stored = store.FindArticleInsight(article.id);
+    // The box lists the index rows: the analysis' JSON (its evidence) is
+    // for the pair pages, not read here.
+    auto stored = store.FindArticleInsightIndex(article.id);
     if (!stored.ok() || !stored.value()) return;
     const store::ArticleInsight& ins = **stored;
-    std::vector<store::InsightActor> actors = ins.actors;
+    if (ins.actors.empty()) return;
+    // The page's view may live in its own memory resource: build in it.
+    const json::storage_ptr& sp = view.storage();
+    std::vector<const store::InsightActor*> actors;
+    actors.reserve(ins.actors.size());
+    for (const auto& a : ins.actors) actors.push_back(&a);
     std::stable_sort(actors.begin(), actors.end(),
-                     [](const auto& x, const auto& y) { return x.mentions > y.mentions; });
-    std::map<std::string, std::string> names;
-    for (const auto& a : actors) names[a.id] = a.name.empty() ? a.id : a.name;
-    auto name = [&](const std::string& id) {
-      auto it = names.find(id);
-      return it == names.end() ? id : it->second;
+                     [](const auto* x, const auto* y) { return x->mentions > y->mentions; });
+    auto name = [&](const std::string& id) -> const std::string& {
+      for (const auto& a : ins.actors)
+        if (a.id == id) return a.name.empty() ? a.id : a.name;
+      return id;
     };
-    json::array actor_views;
+    json::array actor_views(sp);
+    actor_views.reserve(std::min(actors.size(), kBoxActors));
     for (std::size_t i = 0; i < actors.size() && i < kBoxActors; ++i) {
-      const auto& a = actors[i];
-      actor_views.push_back(json::object{{"name", name(a.id)},
-                                         {"url", ActorUrl(a.id)},
-                                         {"kind_label", KindLabel(a.kind)},
-                                         {"mentions_label", Plural(a.mentions, "mention", "mentions")}});
+      const auto& a = *actors[i];
+      actor_views.push_back(json::object({{"name", name(a.id)},
+                                          {"url", ActorUrl(a.id)},
+                                          {"kind_label", KindLabel(a.kind)},
+                                          {"mentions_label", Plural(a.mentions, "mention", "mentions")}},
+                                         sp));
     }
-    std::vector<store::InsightPair> pairs = ins.pairs;
+    std::vector<const store::InsightPair*> pairs;
+    pairs.reserve(ins.pairs.size());
+    for (const auto& p : ins.pairs) pairs.push_back(&p);
     std::stable_sort(pairs.begin(), pairs.end(),
-                     [](const auto& x, const auto& y) { return x.mentions > y.mentions; });
-    json::array pair_views;
+                     [](const auto* x, const auto* y) { return x->mentions > y->mentions; });
+    json::array pair_views(sp);
     for (std::size_t i = 0; i < pairs.size() && i < kBoxPairs; ++i) {
-      json::object o{
-          {"a", name(pairs[i].a)}, {"b", name(pairs[i].b)}, {"url", PairUrl(pairs[i].a, pairs[i].b)}};
-      AddTone(o, pairs[i].tone);
+      json::object o({{"a", name(pairs[i]->a)}, {"b", name(pairs[i]->b)}, {"url", PairUrl(pairs[i]->a, pairs[i]->b)}},
+                     sp);
+      AddTone(o, pairs[i]->tone);
       pair_views.push_back(std::move(o));
     }
-    if (actor_views.empty()) return;
     const int64_t more = static_cast<int64_t>(actors.size()) - static_cast<int64_t>(actor_views.size());
-    view["insight"] = json::object{{"actors", std::move(actor_views)},
-                                   {"more", more > 0},
-                                   {"more_label", Plural(more, "other actor", "other actors")},
-                                   {"has_pairs", !pair_views.empty()},
-                                   {"pairs", std::move(pair_views)}};
+    const bool has_pairs = !pair_views.empty();
+    view["insight"] = json::object({{"actors", std::move(actor_views)},
+                                    {"more", more > 0},
+                                    {"more_label", Plural(more, "other actor", "other actors")},
+                                    {"has_pairs", has_pairs},
+                                    {"pairs", std::move(pair_views)}},
+                                   sp);
+    if (pairs.empty()) return;
 
-    // Related analysis: the other visible articles sharing the most pairs.
-    struct Shared {
-      store::InsightPairArticle row;
-      std::vector<std::string> pairs;
-    };
-    std::map<int64_t, Shared> shared;
-    for (std::size_t i = 0; i < pairs.size() && i < kRelatedPairs; ++i) {
-      auto rows = PairRows(Period{}, pairs[i].a, pairs[i].b, 200);
-      if (!rows.ok()) return;
-      for (const auto& row : *rows) {
-        if (row.article_id == article.id) continue;
-        auto& s = shared[row.article_id];
-        s.row = row;
-        s.pairs.push_back(name(pairs[i].a) + "–" + name(pairs[i].b));
-      }
-    }
-    std::vector<const Shared*> ranked;
-    for (const auto& [id, s] : shared) ranked.push_back(&s);
-    std::stable_sort(ranked.begin(), ranked.end(), [](const Shared* x, const Shared* y) {
-      return std::make_tuple(x->pairs.size(), x->row.published_at) >
-             std::make_tuple(y->pairs.size(), y->row.published_at);
-    });
-    json::array related;
-    for (std::size_t i = 0; i < ranked.size() && i < kRelated; ++i) {
-      json::object o = ArticleLink(ranked[i]->row);
+    // Related analysis: the other visible articles sharing the most of the
+    // article's most mentioned pairs.
+    store::RelatedInsightQuery related_query;
+    related_query.article_id = article.id;
+    related_query.now = Now();
+    related_query.per_pair = 200;
+    related_query.limit = static_cast<int>(kRelated);
+    for (std::size_t i = 0; i < pairs.size() && i < kRelatedPairs; ++i)
+      related_query.pairs.emplace_back(pairs[i]->a, pairs[i]->b);
+    auto found = store.ListRelatedInsight(related_query);
+    if (!found.ok()) return;
+    json::array related(sp);
+    for (const store::InsightRelatedArticle& r : *found) {
+      json::object o = ArticleLink(r, sp);
       std::string list;
-      for (std::size_t k = 0; k < ranked[i]->pairs.size() && k < 3; ++k)
-        list += (k ? ", " : "") + ranked[i]->pairs[k];
-      if (ranked[i]->pairs.size() > 3) list += ", …";
+      for (std::size_t k = 0; k < r.shared.size() && k < 3; ++k) {
+        const auto& [a, b] = related_query.pairs[static_cast<std::size_t>(r.shared[k])];
+        if (k) list += ", ";
+        list += name(a);
+        list += "–";
+        list += name(b);
+      }
+      if (r.shared.size() > 3) list += ", …";
       o["shared"] = list;
       related.push_back(std::move(o));
     }
-    if (!related.empty()) view["related"] = json::object{{"articles", std::move(related)}};
+    if (!related.empty()) view["related"] = json::object({{"articles", std::move(related)}}, sp);
   }
 
   json::array SitemapUrls() {
@@ -949,8 +958,14 @@ InsightPages::InsightPages(store::Store& store, Hooks hooks)
 InsightPages::~InsightPages() = default;
 
 void InsightPages::RegisterRoutes(http::Router& router) {
+  // Every insight page and answer may be kept by the page cache until the
+  // insight layer's results (or anything else) change.
   auto bind = [this](Response (InsightPages::*fn)(const Request&)) {
-    return [this, fn](const Request& r) { return (this->*fn)(r); };
+    return [this, fn](const Request& r) {
+      Response response = (this->*fn)(r);
+      MarkCacheable(response, {kScopeInsight});
+      return response;
+    };
   };
   router.Get("/actors", bind(&InsightPages::ActorsIndex));
   router.Get("/actors/:id", bind(&InsightPages::ActorPage));

@@ -8,6 +8,8 @@
 #include <charconv>
 #include <atomic>
 #include <chrono>
+#include <limits>
+#include <mutex>
 #include <variant>
 #include <fmt/format.h>
 
@@ -15,6 +17,7 @@
 #include "comments/render.h"
 #include "content/content.h"
 #include "http/static.h"
+#include "site/cached_pages.h"
 #include "site/discussion.h"
 #include "site/insight_pages.h"
 #include "site/views.h"
@@ -33,6 +36,10 @@ Clock SystemClock() {
             .count());
   };
 }
+
+// The first block of an article page's view arena: enough for the view of
+// a long article with a few dozen comments, so most pages need no second.
+constexpr std::size_t kArticleArenaBytes = 64 * 1024;
 
 struct Site::Impl {
   Impl(store::Store& s, std::shared_ptr<const theme::Theme> t, SiteOptions o, Clock c)
@@ -62,22 +69,70 @@ struct Site::Impl {
 
   std::shared_ptr<const SiteOptions> Options() const { return live_options.load(); }
 
-  json::object SiteView() const {
-    const auto options = Options();
-    return json::object{{"title", options->title},
-                        {"tagline", options->tagline},
-                        {"description", options->description},
-                        {"base_url", options->base_url},
-                        {"language", options->language}};
+  static json::object SiteView(const SiteOptions& options) {
+    return json::object{{"title", options.title},
+                        {"tagline", options.tagline},
+                        {"description", options.description},
+                        {"base_url", options.base_url},
+                        {"language", options.language}};
+  }
+  json::object SiteView() const { return SiteView(*Options()); }
+
+  // What the layout shows around every page — the site's settings, the
+  // theme's asset URLs, the navigation's topics — kept between renders.
+  // Never stale: it is used only while the settings object is the same, the
+  // database's DataVersion has not moved (it moves on every commit, by any
+  // process) and the clock has not reached the next scheduled publication
+  // (which changes the topics without a write).
+  struct Globals {
+    std::shared_ptr<const SiteOptions> options;
+    int64_t data_version = 0;
+    int64_t built_at = 0;  // the clock when it was read
+    int64_t valid_until = std::numeric_limits<int64_t>::max();
+    json::value context;  // {site, assets, topics}
+  };
+  std::mutex globals_mutex;
+  std::shared_ptr<const Globals> globals;  // guarded by globals_mutex
+
+  std::shared_ptr<const Globals> CurrentGlobals(int64_t now) {
+    auto options = Options();
+    // The version is read before the data, so a commit in between leaves
+    // the memo marked older than what it holds: the next call rebuilds it.
+    const Result<int64_t> version = store.DataVersion();
+    if (version.ok()) {
+      std::lock_guard lock(globals_mutex);
+      if (globals != nullptr && globals->options == options && globals->data_version == *version &&
+          globals->built_at <= now && now < globals->valid_until)
+        return globals;
+    }
+    auto fresh = std::make_shared<Globals>();
+    bool complete = version.ok();
+    fresh->data_version = version.ok() ? *version : 0;
+    fresh->built_at = now;
+    json::array topics = NavTopics(now, &complete);
+    if (auto next = store.NextPublication(now); !next.ok()) {
+      complete = false;
+    } else if (next->has_value()) {
+      fresh->valid_until = **next;
+    }
+    fresh->context = json::object{{"site", SiteView(*options)}, {"assets", theme->AssetUrls()}, {"topics", std::move(topics)}};
+    fresh->options = std::move(options);
+    if (complete) {
+      std::lock_guard lock(globals_mutex);
+      globals = fresh;
+    }
+    return fresh;
   }
 
-  // Renders `name` with the common view (site, assets, year) merged in.
+  // Renders `name` with the common view (site, assets, topics, year): the
+  // view's own names win over the shared ones, as if they were merged in.
   Response Render(int status, std::string_view name, json::object view) {
-    view["site"] = SiteView();
-    view["assets"] = theme->AssetUrls();
-    if (!view.contains("topics")) view["topics"] = NavTopics();
-    view["year"] = ToCivil(clock()).year;
-    auto html = theme->Render(name, view);
+    const int64_t now = clock();
+    const std::shared_ptr<const Globals> shared = CurrentGlobals(now);
+    view["year"] = ToCivil(now).year;
+    const json::value page(std::move(view));  // moved, with its memory resource
+    const json::value* contexts[] = {&shared->context, &page};
+    auto html = theme->Render(name, contexts);
     if (!html.ok()) {
       spdlog::error("rendering {}: {}", name, html.status().ToString());
       return Response(500, "text/plain; charset=utf-8", "Internal error: the page could not be rendered.\n");
@@ -99,11 +154,15 @@ struct Site::Impl {
     return Render(404, "404", std::move(view));
   }
 
-  // The most used topics, for the navigation bar.
-  json::array NavTopics() {
+  // The most used topics, for the navigation bar. `*complete` is cleared
+  // when the store could not say.
+  json::array NavTopics(int64_t now, bool* complete) {
     json::array topics;
-    auto tags = store.ListTagsInUse(clock());
-    if (!tags.ok()) return topics;
+    auto tags = store.ListTagsInUse(now);
+    if (!tags.ok()) {
+      *complete = false;
+      return topics;
+    }
     auto list = tags.value();
     std::stable_sort(list.begin(), list.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
     for (size_t i = 0; i < list.size() && i < 6; ++i)
@@ -195,56 +254,67 @@ struct Site::Impl {
   Response ArticlePage(const store::Article& a, const Request& request, const FormState* state, int status,
                        const std::string& unsent = "", int64_t preview_until = 0) {
     const int64_t now = clock();
-    json::object article = CardView(a, Options()->dates);
+    const auto options = Options();
+    // The whole view is built in one arena, freed at once when the page is
+    // rendered: hundreds of small strings and objects, no malloc each.
+    json::monotonic_resource arena(kArticleArenaBytes);
+    const json::storage_ptr sp(&arena);
+    json::object article = CardView(a, options->dates, sp);  // its "authors" are the byline
     article["html"] = a.body_html;
-    article["authors"] = BylineView(a.authors);
     if (a.updated_at > a.published_at + 60) {
-      article["updated"] = Options()->dates.Date(a.updated_at);
+      article["updated"] = options->dates.Date(a.updated_at);
       article["updated_iso"] = IsoDateTime(a.updated_at);
     }
     const auto toc = content::ParseTocJson(a.toc_json);
     int sections = 0;
     for (const auto& h : toc) sections += h.level == 2;
-    if (sections >= Options()->toc_min_sections) {
-      json::array items;
+    if (sections >= options->toc_min_sections) {
+      json::array items(sp);
       for (const auto& h : toc)
-        items.push_back(json::object{{"id", h.id}, {"text", h.text}, {"level", h.level}, {"sub", h.level > 2}});
+        items.push_back(json::object({{"id", h.id}, {"text", h.text}, {"level", h.level}, {"sub", h.level > 2}}, sp));
       article["toc"] = std::move(items);
       article["has_toc"] = true;
     }
     // A preview of an unpublished article has no discussion yet.
-    json::object discussion_view = preview_until > 0 ? json::object{{"count", 0}}
-                                                     : discussion.View(a, request, state, now, Options()->dates, unsent);
+    json::object discussion_view = preview_until > 0
+                                       ? json::object({{"count", 0}}, sp)
+                                       : discussion.View(a, request, state, now, options->dates, unsent, sp);
+    std::string form_token;
+    if (const auto* form = discussion_view.if_contains("form"); form != nullptr && form->is_object())
+      if (const auto* token = form->as_object().if_contains("token"); token != nullptr && token->is_string())
+        form_token = std::string(token->as_string());
     article["comment_count"] = discussion_view["count"];
     article["comment_label"] = CommentLabel(discussion_view["count"].as_int64());
 
     // Public corrections, newest first, at the foot of the article.
-    json::array corrections;
+    json::array corrections(sp);
     if (auto list = store.ListCorrections(a.id, now, 100); list.ok()) {
       for (const auto& c : *list)
-        corrections.push_back(json::object{{"note", c.note},
-                                           {"date", Options()->dates.Date(c.created_at)},
-                                           {"date_iso", IsoDateTime(c.created_at)},
-                                           {"id", c.id}});
+        corrections.push_back(json::object({{"note", c.note},
+                                            {"date", options->dates.Date(c.created_at)},
+                                            {"date_iso", IsoDateTime(c.created_at)},
+                                            {"id", c.id}},
+                                           sp));
     }
     if (!corrections.empty()) {
       article["has_corrections"] = true;
       article["corrections"] = std::move(corrections);
     }
 
-    json::object view{{"article", std::move(article)}};
+    json::object view({{"article", std::move(article)}}, sp);
     if (preview_until == 0) view["comments"] = std::move(discussion_view);
     auto adjacent = store.AdjacentArticles(a, now);
     if (adjacent.ok()) {
-      if (adjacent->previous) view["previous"] = CardView(*adjacent->previous, Options()->dates);
-      if (adjacent->next) view["next"] = CardView(*adjacent->next, Options()->dates);
+      if (adjacent->previous) view["previous"] = CardView(*adjacent->previous, options->dates, sp);
+      if (adjacent->next) view["next"] = CardView(*adjacent->next, options->dates, sp);
     }
-    json::object page{{"title", a.title},
-                      {"description", a.dek.empty() ? a.excerpt : a.dek},
-                      {"canonical", Options()->base_url + "/articles/" + a.slug},
-                      {"type", "article"},
-                      {"comments_feed", "/articles/" + a.slug + "/comments.xml"},
-                      {"published_iso", IsoDateTime(a.published_at)}};
+    json::object page({{"title", a.title},
+                       {"description", a.dek.empty() ? a.excerpt : a.dek},
+                       {"canonical", options->base_url + "/articles/" + a.slug},
+                       {"type", "article"},
+                       {"comments_feed", "/articles/" + a.slug + "/comments.xml"},
+                       {"published_iso", IsoDateTime(a.published_at)}},
+                      sp);
     if (!a.image.url.empty()) page["image"] = AbsoluteUrl(a.image.url);
     // A page after a rejected post, or one with a reply target, is not
     // the canonical page and should not be indexed.
@@ -252,7 +322,7 @@ struct Site::Impl {
     if (preview_until > 0) {
       page["noindex"] = true;
       page.erase("canonical");
-      view["preview"] = json::object{{"until", Options()->dates.Date(preview_until)}};
+      view["preview"] = json::object({{"until", options->dates.Date(preview_until)}}, sp);
     }
     view["page"] = std::move(page);
     if (preview_until == 0) insight.AddToArticleView(a, view);
@@ -263,7 +333,19 @@ struct Site::Impl {
       return r;
     }
     // A commenter's page shows their held comments and their details.
-    if (discussion.IsPersonal(request) || state != nullptr) r.headers.Set("Cache-Control", "private, no-store");
+    if (discussion.IsPersonal(request) || state != nullptr) {
+      r.headers.Set("Cache-Control", "private, no-store");
+      return r;
+    }
+    MarkCacheable(r, {CommentsScope(a.id), kScopeInsight});
+    // The form's token is written afresh into every cached copy.
+    if (const std::string_view body = r.BodyView(); !form_token.empty()) {
+      const size_t at = body.find(form_token);
+      if (at != std::string_view::npos && body.find(form_token, at + 1) == std::string_view::npos)
+        r.stamp = http::Response::Stamp{at, form_token.size(), a.id};
+      else
+        r.cache_scopes.clear();  // a token we cannot find again would be served stale
+    }
     return r;
   }
 
@@ -501,7 +583,9 @@ struct Site::Impl {
   Response ArticleCommentsFeed(const Request& request) {
     auto found = ArticleFor(request);
     if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
-    return CommentFeed(&std::get<store::Article>(found));
+    Response r = CommentFeed(&std::get<store::Article>(found));
+    MarkCacheable(r, {CommentsScope(std::get<store::Article>(found).id)});
+    return r;
   }
 
   Response CommentsFeed(const Request&) { return CommentFeed(nullptr); }
@@ -810,30 +894,46 @@ void Site::UpdateOptions(SiteOptions options) {
   impl_->live_options.store(std::make_shared<const SiteOptions>(std::move(options)));
 }
 
+int64_t Site::Now() const { return impl_->clock(); }
+
+std::string Site::FormToken(int64_t article_id, int64_t now) const {
+  return impl_->pipeline.IssueFormToken(article_id, now);
+}
+
 void Site::RegisterRoutes(http::Router& router) {
   auto bind = [this](http::Response (Site::*fn)(const Request&)) {
     return [this, fn](const Request& r) { return (this->*fn)(r); };
   };
-  router.Get("/", bind(&Site::Home));
+  // A public page the cache may keep, with what it shows besides "site".
+  auto cached = [](http::Handler handler, std::initializer_list<std::string_view> scopes) {
+    std::vector<std::string> names(scopes.begin(), scopes.end());
+    return [handler = std::move(handler), names = std::move(names)](const Request& r) {
+      Response response = handler(r);
+      MarkCacheable(response, {});
+      if (!response.cache_scopes.empty()) response.cache_scopes.insert(response.cache_scopes.end(), names.begin(), names.end());
+      return response;
+    };
+  };
+  router.Get("/", cached(bind(&Site::Home), {kScopeAnyComments}));
   router.Get("/articles/:slug", bind(&Site::Article));
   router.Post("/articles/:slug/comments", bind(&Site::PostComment));
   router.Get("/articles/:slug/comments.xml", bind(&Site::ArticleCommentsFeed));
   router.Get("/articles/:slug/comments/:id/edit", bind(&Site::EditCommentForm));
   router.Post("/articles/:slug/comments/:id/edit", bind(&Site::EditComment));
   router.Post("/articles/:slug/comments/:id/delete", bind(&Site::DeleteComment));
-  router.Get("/comments.xml", bind(&Site::CommentsFeed));
+  router.Get("/comments.xml", cached(bind(&Site::CommentsFeed), {kScopeAnyComments}));
   router.Get("/preview/:token", [this](const Request& r) { return impl_->Preview(r); });
-  router.Get("/corrections", [this](const Request& r) { return impl_->CorrectionsPage(r); });
-  router.Get("/corrections.xml", [this](const Request& r) { return impl_->CorrectionsFeed(r); });
-  router.Get("/tags/:slug", bind(&Site::TagPage));
-  router.Get("/authors/:slug", bind(&Site::AuthorPage));
+  router.Get("/corrections", cached([this](const Request& r) { return impl_->CorrectionsPage(r); }, {}));
+  router.Get("/corrections.xml", cached([this](const Request& r) { return impl_->CorrectionsFeed(r); }, {}));
+  router.Get("/tags/:slug", cached(bind(&Site::TagPage), {kScopeAnyComments}));
+  router.Get("/authors/:slug", cached(bind(&Site::AuthorPage), {kScopeAnyComments}));
   router.Get("/media/:name", bind(&Site::Media));
   router.Get("/static/*path", bind(&Site::Static));
-  router.Get("/feed.xml", bind(&Site::AtomFeed));
-  router.Get("/rss.xml", bind(&Site::RssFeed));
-  router.Get("/feed.json", bind(&Site::JsonFeed));
-  router.Get("/sitemap.xml", bind(&Site::Sitemap));
-  router.Get("/robots.txt", bind(&Site::Robots));
+  router.Get("/feed.xml", cached(bind(&Site::AtomFeed), {}));
+  router.Get("/rss.xml", cached(bind(&Site::RssFeed), {}));
+  router.Get("/feed.json", cached(bind(&Site::JsonFeed), {}));
+  router.Get("/sitemap.xml", cached(bind(&Site::Sitemap), {kScopeInsight}));
+  router.Get("/robots.txt", cached(bind(&Site::Robots), {}));
   router.Get("/healthz", bind(&Site::Health));
   impl_->insight.RegisterRoutes(router);
   router.SetNotFound(bind(&Site::NotFound));

@@ -59,7 +59,14 @@ class Site {
   // the base URL given at construction.
   void UpdateOptions(SiteOptions options);
 
+  // The site's clock (Unix seconds).
+  int64_t Now() const;
+  // The comment form's token for article `article_id` served at `now`: what
+  // the page cache writes into each reader's copy of a cached article.
+  std::string FormToken(int64_t article_id, int64_t now) const;
+
   // Adds every public route (DESIGN.md's URL contract) and the 404 page.
+  // Public pages come back marked for the page cache (cached_pages.h).
   void RegisterRoutes(http::Router& router);
 
   http::Response Home(const http::Request& request);

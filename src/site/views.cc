@@ -24,6 +24,22 @@ std::tm Utc(int64_t t) {
 }  // namespace
 
 std::string IsoDateTime(int64_t t) {
+  // Pages print several per comment: the civil calendar, not gmtime_r and
+  // its time zone lock, for every year of four digits.
+  if (const CivilDate c = ToCivil(t); c.year >= 0 && c.year <= 9999) {
+    std::string out = "0000-00-00T00:00:00Z";
+    auto put = [&out](std::size_t at, int value, int width) {
+      for (int i = width - 1; i >= 0; --i, value /= 10)
+        out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+    };
+    put(0, c.year, 4);
+    put(5, c.month, 2);
+    put(8, c.day, 2);
+    put(11, c.seconds / 3600, 2);
+    put(14, c.seconds % 3600 / 60, 2);
+    put(17, c.seconds % 60, 2);
+    return out;
+  }
   const std::tm tm = Utc(t);
   return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
                      tm.tm_hour, tm.tm_min, tm.tm_sec);
@@ -36,26 +52,27 @@ std::string Rfc822Date(int64_t t) {
                      tm.tm_sec);
 }
 
-json::array BylineView(const std::vector<store::Author>& authors) {
-  json::array out;
+json::array BylineView(const std::vector<store::Author>& authors, json::storage_ptr sp) {
+  json::array out(sp);
   for (size_t i = 0; i < authors.size(); ++i) {
     const auto& a = authors[i];
     std::string_view prefix;
     if (i > 0) prefix = (i + 1 == authors.size()) ? " and " : ", ";
-    out.push_back(json::object{{"name", a.name},
-                               {"url", "/authors/" + a.slug},
-                               {"slug", a.slug},
-                               {"prefix", prefix},
-                               {"affiliation", a.affiliation},
-                               {"bio", a.bio},
-                               {"disclosure", a.disclosure}});
+    out.push_back(json::object({{"name", a.name},
+                                {"url", "/authors/" + a.slug},
+                                {"slug", a.slug},
+                                {"prefix", prefix},
+                                {"affiliation", a.affiliation},
+                                {"bio", a.bio},
+                                {"disclosure", a.disclosure}},
+                               sp));
   }
   return out;
 }
 
-json::array TagsView(const std::vector<store::Tag>& tags) {
-  json::array out;
-  for (const auto& t : tags) out.push_back(json::object{{"name", t.name}, {"url", "/tags/" + t.slug}});
+json::array TagsView(const std::vector<store::Tag>& tags, json::storage_ptr sp) {
+  json::array out(sp);
+  for (const auto& t : tags) out.push_back(json::object({{"name", t.name}, {"url", "/tags/" + t.slug}}, sp));
   return out;
 }
 
@@ -102,8 +119,9 @@ void AddSrcsets(json::object& out, const store::FeaturedImage& image) {
 
 }  // namespace
 
-json::object ImageView(const store::FeaturedImage& image) {
-  json::object out{{"url", image.url}, {"alt", image.alt}, {"credit", image.credit}, {"caption", image.caption}};
+json::object ImageView(const store::FeaturedImage& image, json::storage_ptr sp) {
+  json::object out({{"url", image.url}, {"alt", image.alt}, {"credit", image.credit}, {"caption", image.caption}},
+                   std::move(sp));
   if (image.width > 0 && image.height > 0) {
     out["width"] = image.width;
     out["height"] = image.height;
@@ -112,20 +130,22 @@ json::object ImageView(const store::FeaturedImage& image) {
   return out;
 }
 
-json::object CardView(const store::Article& a, const DateStyle& dates) {
-  json::object card{{"title", a.title},
-                    {"url", "/articles/" + a.slug},
-                    {"slug", a.slug},
-                    {"dek", a.dek},
-                    {"excerpt", a.excerpt},
-                    {"date", dates.Date(a.published_at)},
-                    {"date_iso", IsoDateTime(a.published_at)},
-                    {"reading_minutes", a.reading_minutes},
-                    {"authors", BylineView(a.authors)},
-                    {"tags", TagsView(a.tags)}};
-  if (!a.image.url.empty()) card["image"] = ImageView(a.image);
+json::object CardView(const store::Article& a, const DateStyle& dates, json::storage_ptr sp) {
+  json::object card({{"title", a.title},
+                     {"url", "/articles/" + a.slug},
+                     {"slug", a.slug},
+                     {"dek", a.dek},
+                     {"excerpt", a.excerpt},
+                     {"date", dates.Date(a.published_at)},
+                     {"date_iso", IsoDateTime(a.published_at)},
+                     {"reading_minutes", a.reading_minutes},
+                     {"authors", BylineView(a.authors, sp)},
+                     {"tags", TagsView(a.tags, sp)}},
+                    sp);
+  if (!a.image.url.empty()) card["image"] = ImageView(a.image, sp);
   // The first tag is the article's kicker, shown above its title.
-  if (!a.tags.empty()) card["kicker"] = json::object{{"name", a.tags.front().name}, {"url", "/tags/" + a.tags.front().slug}};
+  if (!a.tags.empty())
+    card["kicker"] = json::object({{"name", a.tags.front().name}, {"url", "/tags/" + a.tags.front().slug}}, sp);
   return card;
 }
 

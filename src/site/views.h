@@ -17,11 +17,14 @@ std::string IsoDateTime(int64_t unix_seconds);
 // "Wed, 14 Oct 2026 09:00:00 GMT" (RSS, HTTP).
 std::string Rfc822Date(int64_t unix_seconds);
 
+// Each view is built in `sp`: a page may build its whole view in one
+// memory resource (boost::json::monotonic_resource) that it drops at once.
+
 // [{name, url, prefix}] where prefix joins names into "A, B and C".
-boost::json::array BylineView(const std::vector<store::Author>& authors);
-boost::json::array TagsView(const std::vector<store::Tag>& tags);
-boost::json::object ImageView(const store::FeaturedImage& image);
+boost::json::array BylineView(const std::vector<store::Author>& authors, boost::json::storage_ptr sp = {});
+boost::json::array TagsView(const std::vector<store::Tag>& tags, boost::json::storage_ptr sp = {});
+boost::json::object ImageView(const store::FeaturedImage& image, boost::json::storage_ptr sp = {});
 // What a list (home, tag, author pages, prev/next) shows of an article.
-boost::json::object CardView(const store::Article& article, const DateStyle& dates);
+boost::json::object CardView(const store::Article& article, const DateStyle& dates, boost::json::storage_ptr sp = {});
 
 }  // namespace chancery::site

@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "base/status.h"
@@ -375,6 +376,29 @@ struct InsightActorArticle {
   int64_t mentions = 0;  // of the actor in the article
 };
 
+// Which articles relate the same pairs as one article ("related analysis").
+struct RelatedInsightQuery {
+  int64_t article_id = 0;  // the article itself, never listed
+  // The pairs to look for (either order), 1..100; an answer's `shared`
+  // indexes into this list.
+  std::vector<std::pair<std::string, std::string>> pairs;
+  int64_t now = 0;  // only articles visible to readers at `now` count
+  // 1..10000: only the newest `per_pair` visible articles relating a pair
+  // count for it, as ListInsightPairs with that pair and limit lists them
+  // (the article itself, when visible, takes one of the places).
+  int per_pair = 200;
+  int limit = 5;  // 1..100 articles
+};
+
+// An article relating some of a RelatedInsightQuery's pairs.
+struct InsightRelatedArticle {
+  int64_t article_id = 0;
+  std::string slug;
+  std::string title;
+  int64_t published_at = 0;
+  std::vector<int> shared;  // indexes into the query's pairs, ascending
+};
+
 // An editor's change to the gazetteer, replayed in id order over the
 // built-in data: "add_actor" (actor_id, name, kind, country), "add_name"
 // (actor_id, name, form: "alias", "capital", ...; a trailing "?" marks it
@@ -390,6 +414,21 @@ struct GazetteerEdit {
   std::string target_id;
   std::string created_by;  // the user's email
   int64_t created_at = 0;
+};
+
+// ---- The change log (what changed, for the page cache) ------------------------
+
+// What changed since a point in the change log (migration 0007; written by
+// triggers, so every process's writes show). A scope names what readers may
+// see differently: "site" (many pages: an article readers can see, its tags
+// and authors, tags, authors, settings, corrections), "comments:<article id>"
+// (that article's approved thread) or "insight" (the insight layer's results
+// and the gazetteer). Drafts, held comments, revisions and autosaves write
+// nothing.
+struct ChangeBatch {
+  int64_t last_id = 0;              // the highest id read; `after_id` when there was nothing new
+  bool gap = false;                 // rows after `after_id` were pruned unread: treat as "everything changed"
+  std::vector<std::string> scopes;  // distinct scopes, first-seen order
 };
 
 class Store {
@@ -409,6 +448,22 @@ class Store {
   // A number that changes whenever any connection or process commits a
   // change; cheap to call. Used to drop cached pages.
   virtual Result<int64_t> DataVersion() = 0;
+
+  // The change log (see ChangeBatch). Each scope keeps only its newest row,
+  // so one commit adds a row per scope it touched, and ids have holes.
+  //
+  // Rows with id > after_id, at most `limit` (1..10000) in id order. When the
+  // log is behind `after_id` (the database was restored or replaced), `gap`
+  // is set and `last_id` is the log's newest id, to resume from.
+  virtual Result<ChangeBatch> ReadChanges(int64_t after_id, int limit = 1000) = 0;
+  virtual Result<int64_t> LastChangeId() = 0;  // 0 when the log is empty
+  // Deletes rows older than `before_at` (Unix s) but always keeps the newest
+  // row (so gaps stay detectable); returns rows deleted.
+  virtual Result<int64_t> PruneChanges(int64_t before_at) = 0;
+  // The earliest publication time after `now` of an article that will then
+  // become visible (scheduled, or published with a future date), if any: the
+  // moment cached lists go stale without any write.
+  virtual Result<std::optional<int64_t>> NextPublication(int64_t now) = 0;
 
   // Settings: a flat key/value map ("site.title" → "The Meridian Review").
   virtual Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;
@@ -600,6 +655,10 @@ class Store {
   // Replaces the article's stored analysis and index rows.
   virtual Status SaveArticleInsight(const ArticleInsight& insight) = 0;
   virtual Result<std::optional<ArticleInsight>> FindArticleInsight(int64_t article_id) = 0;
+  // FindArticleInsight without the analysis JSON (analysis_json is left
+  // empty), for pages that list the article's actors and pairs and need not
+  // read its evidence: one row read instead of three queries.
+  virtual Result<std::optional<ArticleInsight>> FindArticleInsightIndex(int64_t article_id) = 0;
   // Ids of articles not in the trash whose analysis is missing, older than
   // their last update, or made with another gazetteer version; oldest
   // first, at most `limit`.
@@ -609,6 +668,10 @@ class Store {
   virtual Result<std::vector<InsightActorStats>> ListInsightActors(const InsightQuery& query) = 0;
   // Pair rows of the visible archive, newest article first.
   virtual Result<std::vector<InsightPairArticle>> ListInsightPairs(const InsightQuery& query) = 0;
+  // Articles related to one article by the pairs of actors both relate, in
+  // one read (see RelatedInsightQuery): most shared pairs first, then
+  // newest, then lowest id.
+  virtual Result<std::vector<InsightRelatedArticle>> ListRelatedInsight(const RelatedInsightQuery& query) = 0;
   // The visible articles naming query.actor (required), newest first.
   virtual Result<std::vector<InsightActorArticle>> ListInsightActorArticles(const InsightQuery& query) = 0;
   // The editors' gazetteer changes, oldest first.

@@ -18,12 +18,15 @@
 #include "theme/mustache.h"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/string.hpp>
 #include <boost/json/value.hpp>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <optional>
 #include <utility>
@@ -48,6 +51,19 @@ struct Node {
   // kVariable/kSection/kInverted, dynamic names: the name split on '.'.
   // Empty for the implicit iterator `.`.
   std::vector<std::string> path;
+  // Where path[0] was last found in the innermost context: objects built
+  // alike (every comment of a thread) keep their keys in the same order, so
+  // checking that slot first mostly saves a hashed lookup. Only a guess,
+  // shared by concurrent renders: any value is safe.
+  struct SlotGuess {
+    SlotGuess() = default;
+    SlotGuess(const SlotGuess& other) : slot(other.slot.load(std::memory_order_relaxed)) {}
+    SlotGuess& operator=(const SlotGuess& other) {
+      slot.store(other.slot.load(std::memory_order_relaxed), std::memory_order_relaxed);
+      return *this;
+    }
+    mutable std::atomic<uint32_t> slot{0};
+  } guess;
   // Standalone expansions: the prefix for each line they print.
   std::string indent;
   // kSection/kInverted/kBlock: the content. kParent: its kBlock arguments.
@@ -58,6 +74,10 @@ struct CompiledTemplate {
   std::string name;
   std::vector<Node> nodes;
   size_t size_hint = 0;  // a guess at the rendered size, for reserve()
+  // The size of the latest render: pages of one template are of much the
+  // same size from one render to the next, so reserving it up front saves
+  // the string's doublings and their copies. Only a hint; any value is safe.
+  mutable std::atomic<size_t> last_size{0};
 };
 
 }  // namespace internal
@@ -574,8 +594,12 @@ class Renderer {
 
   static const internal::CompiledTemplate& Compiled(const Template& t) { return *t.impl_; }
 
-  void Run(const internal::CompiledTemplate& tmpl, const json::value& context) {
-    stack_.push_back(&context);
+  // `contexts` outermost first; null entries are skipped.
+  void Run(const internal::CompiledTemplate& tmpl, std::span<const json::value* const> contexts) {
+    for (const json::value* context : contexts)
+      if (context != nullptr) stack_.push_back(context);
+    // An empty stack would leave `{{.}}` nothing to name.
+    if (stack_.empty()) stack_.push_back(&kNull);
     RenderNodes(tmpl.nodes);
   }
 
@@ -587,13 +611,13 @@ class Renderer {
           EmitText(node.text);
           break;
         case NodeKind::kVariable:
-          if (const json::value* v = Lookup(node.path)) EmitValue(*v, node.escape);
+          if (const json::value* v = Lookup(node)) EmitValue(*v, node.escape);
           break;
         case NodeKind::kSection:
           RenderSection(node);
           break;
         case NodeKind::kInverted: {
-          const json::value* v = Lookup(node.path);
+          const json::value* v = Lookup(node);
           if (v == nullptr || !Truthy(*v)) RenderNodes(node.children);
           break;
         }
@@ -617,7 +641,7 @@ class Renderer {
   }
 
   void RenderSection(const Node& node) {
-    const json::value* v = Lookup(node.path);
+    const json::value* v = Lookup(node);
     if (v == nullptr || !Truthy(*v)) return;
     if (v->is_array()) {
       for (const json::value& item : v->get_array()) {
@@ -651,9 +675,17 @@ class Renderer {
     --depth_;
   }
 
-  const Template* Resolve(const Node& node) const {
+  const Template* Resolve(const Node& node) {
     if (!partials_) return nullptr;
-    if (!node.dynamic) return partials_(node.text);
+    if (!node.dynamic) {
+      // A partial inside a loop (a comment in a thread) names the same
+      // template on every pass: ask the resolver once per tag.
+      for (const auto& [tag, tmpl] : resolved_)
+        if (tag == &node) return tmpl;
+      const Template* tmpl = partials_(node.text);
+      resolved_.emplace_back(&node, tmpl);
+      return tmpl;
+    }
     const json::value* name = Lookup(node.path);
     if (name == nullptr || !name->is_string()) return nullptr;
     const json::string& s = name->get_string();
@@ -671,12 +703,35 @@ class Renderer {
     return nullptr;
   }
 
-  const json::value* Lookup(const std::vector<std::string>& path) const {
+  // Lookup(node.path), trying first the slot of the innermost context
+  // where the name was found last.
+  const json::value* Lookup(const Node& node) const {
+    const std::vector<std::string>& path = node.path;
+    if (path.size() != 1 || !stack_.back()->is_object()) return Lookup(path);
+    const json::object& obj = stack_.back()->get_object();
+    const uint32_t slot = node.guess.slot.load(std::memory_order_relaxed);
+    if (slot < obj.size()) {
+      const json::key_value_pair& kv = obj.begin()[slot];
+      if (kv.key() == path[0]) return &kv.value();
+    }
+    const auto hit = obj.find(path[0]);
+    if (hit != obj.end()) {
+      node.guess.slot.store(static_cast<uint32_t>(hit - obj.begin()), std::memory_order_relaxed);
+      return &hit->value();
+    }
+    return Lookup(path, stack_.size() - 1);  // the contexts outside it
+  }
+
+  // Looks `path` up in the innermost `levels` contexts of the stack (all of
+  // them by default), innermost first.
+  const json::value* Lookup(const std::vector<std::string>& path, size_t levels = kAllLevels) const {
     if (path.empty()) return stack_.back();
     const json::value* found = nullptr;
-    for (auto it = stack_.rbegin(); it != stack_.rend() && found == nullptr; ++it) {
-      if (!(*it)->is_object()) continue;
-      const json::object& obj = (*it)->get_object();
+    levels = std::min(levels, stack_.size());
+    for (size_t level = levels; level > 0 && found == nullptr; --level) {
+      const json::value* context = stack_[level - 1];
+      if (!context->is_object()) continue;
+      const json::object& obj = context->get_object();
       const auto hit = obj.find(path[0]);
       if (hit != obj.end()) found = &hit->value();
     }
@@ -761,8 +816,12 @@ class Renderer {
     out_.append(buf, r.ptr);
   }
 
+  static inline const json::value kNull;
+  static constexpr size_t kAllLevels = std::numeric_limits<size_t>::max();
+
   std::string& out_;
   const PartialResolver& partials_;
+  std::vector<std::pair<const Node*, const Template*>> resolved_;  // static partial and parent tags met so far
   std::vector<const json::value*> stack_;  // context stack, innermost last
   std::vector<const Node*> overrides_;     // parent tags being expanded, outermost first
   std::string indent_;                     // all indentation pushed so far
@@ -784,11 +843,19 @@ Result<Template> Template::Compile(std::string_view source, std::string_view nam
 const std::string& Template::name() const { return impl_->name; }
 
 std::string Render(const Template& tmpl, const json::value& context, const PartialResolver& partials) {
+  const json::value* contexts[] = {&context};
+  return Render(tmpl, contexts, partials);
+}
+
+std::string Render(const Template& tmpl, std::span<const json::value* const> contexts,
+                   const PartialResolver& partials) {
   const internal::CompiledTemplate& compiled = Renderer::Compiled(tmpl);
+  const size_t last = compiled.last_size.load(std::memory_order_relaxed);
   std::string out;
-  out.reserve(compiled.size_hint);
+  out.reserve(std::max(compiled.size_hint, last + last / 8));
   Renderer renderer(out, partials);
-  renderer.Run(compiled, context);
+  renderer.Run(compiled, contexts);
+  compiled.last_size.store(out.size(), std::memory_order_relaxed);
   return out;
 }
 
@@ -806,9 +873,39 @@ Result<std::string> RenderString(std::string_view source, const json::value& con
   });
 }
 
+namespace {
+
+// True when one of the 8 bytes at `p` is & < > " or '. XOR with the
+// character repeated turns its copies into zero bytes, and
+// (x - 0x01..01) & ~x & 0x80..80 is non-zero exactly when x has a zero byte.
+bool HasSpecialByte(const char* p) {
+  uint64_t word;
+  std::memcpy(&word, p, sizeof word);
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  auto has_byte = [&](unsigned char c) {
+    const uint64_t x = word ^ (kOnes * c);
+    return (x - kOnes) & ~x & kHighs;
+  };
+  return (has_byte('&') | has_byte('<') | has_byte('>') | has_byte('"') | has_byte('\'')) != 0;
+}
+
+}  // namespace
+
 void AppendHtmlEscaped(std::string_view text, std::string& out) {
+  // Most text has nothing to escape: skip it eight bytes at a time, test
+  // the rest byte by byte, and copy the runs between the few bytes that need
+  // an entity.
+  static constexpr std::array<bool, 256> kSpecial = [] {
+    std::array<bool, 256> special{};
+    for (unsigned char c : {'&', '<', '>', '"', '\''}) special[c] = true;
+    return special;
+  }();
   size_t start = 0;
   for (size_t i = 0; i < text.size(); ++i) {
+    while (i + 8 <= text.size() && !HasSpecialByte(text.data() + i)) i += 8;
+    if (i >= text.size()) break;
+    if (!kSpecial[static_cast<unsigned char>(text[i])]) continue;
     std::string_view entity;
     switch (text[i]) {
       case '&':

@@ -8,8 +8,11 @@
 // a node tree; rendering walks that tree, appending to one string, and keeps
 // pointers to the context's JSON values (nothing is copied or re-parsed).
 //
-// Thread safety: a Template is immutable after Compile; any number of threads
-// may Render the same Template at once. Copying a Template is cheap (shared).
+// Thread safety: a Template is immutable after Compile, but for hints that
+// renders leave for the next one (the output's last size, where each name
+// was last found), which are atomic and only ever checked before use; any
+// number of threads may Render the same Template at once. Copying a
+// Template is cheap (shared).
 //
 // Semantics worth knowing when writing templates:
 //  - `{{x}}` escapes & < > " ' ; `{{{x}}}` and `{{&x}}` do not. Use the
@@ -30,6 +33,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -67,6 +71,15 @@ using PartialResolver = std::function<const Template*(std::string_view name)>;
 
 // Renders `tmpl` against `context`. Never fails: missing names render empty.
 std::string Render(const Template& tmpl, const boost::json::value& context,
+                   const PartialResolver& partials = {});
+
+// Renders `tmpl` against a stack of contexts, outermost first: a name is
+// looked up in the last one, then in each before it, exactly as if every
+// context were a section opened inside the one before. So values that many
+// renders share (a site's settings, its navigation) can live in one object
+// kept by the caller rather than be copied into each page's context. Null
+// entries are skipped; with none left, every name renders empty.
+std::string Render(const Template& tmpl, std::span<const boost::json::value* const> contexts,
                    const PartialResolver& partials = {});
 
 // Compiles `source` and every partial (name → source), then renders. For tests

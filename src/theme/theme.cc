@@ -242,9 +242,15 @@ Result<std::shared_ptr<const Theme>> Theme::LoadFolder(const std::string& dir,
 }
 
 Result<std::string> Theme::Render(std::string_view name, const boost::json::value& context) const {
+  const boost::json::value* contexts[] = {&context};
+  return Render(name, contexts);
+}
+
+Result<std::string> Theme::Render(std::string_view name,
+                                  std::span<const boost::json::value* const> contexts) const {
   const Template* tmpl = FindTemplate(name);
   if (tmpl == nullptr) return Status::NotFound("theme has no template '" + std::string(name) + "'");
-  return theme::Render(*tmpl, context, [this](std::string_view partial) { return FindTemplate(partial); });
+  return theme::Render(*tmpl, contexts, [this](std::string_view partial) { return FindTemplate(partial); });
 }
 
 bool Theme::HasTemplate(std::string_view name) const { return FindTemplate(name) != nullptr; }

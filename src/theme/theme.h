@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,9 @@ class Theme {
   // Renders templates/<name>.mustache against `context`. NotFound when the
   // theme has no such template.
   Result<std::string> Render(std::string_view name, const boost::json::value& context) const;
+  // The same against a stack of contexts, outermost first (see
+  // theme::Render in mustache.h): names resolve in the last one first.
+  Result<std::string> Render(std::string_view name, std::span<const boost::json::value* const> contexts) const;
 
   bool HasTemplate(std::string_view name) const;
 

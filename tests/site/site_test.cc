@@ -4,11 +4,19 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include <fmt/format.h>
 
 #include "comments/pipeline.h"
 #include "comments/token.h"
 #include "content/content.h"
+#include "site/views.h"
 #include "store/store.h"
 #include "theme/theme.h"
 
@@ -132,6 +140,96 @@ TEST_F(SiteTest, ScheduledArticleAppearsWhenItsTimeComes) {
   EXPECT_EQ(Get("/articles/later").status, 200);
   EXPECT_NE(Get("/").BodyView().find("/articles/later"), std::string_view::npos);
   EXPECT_EQ(Get("/articles/draft").status, 404);
+}
+
+// IsoDateTime's calendar arithmetic gives what gmtime_r gave, at every
+// second of the day, across leap days and centuries.
+TEST(ViewsTest, IsoDateTimeIsTheUtcCalendar) {
+  auto by_gmtime = [](int64_t t) {
+    std::tm tm{};
+    const std::time_t tt = static_cast<std::time_t>(t);
+    gmtime_r(&tt, &tm);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                       tm.tm_hour, tm.tm_min, tm.tm_sec);
+  };
+  std::vector<int64_t> times = {0, 59, 86399, 86400, 951782400, 951868799, 951868800, 4107542399, 4107542400,
+                                -1, -86400, -2208988800, 253402300799, 253402300800, -62167219200, -62167219201};
+  for (int64_t t = -4'000'000'000; t < 8'000'000'000; t += 7'777'777) times.push_back(t);
+  for (int64_t t : times) EXPECT_EQ(IsoDateTime(t), by_gmtime(t)) << t;
+}
+
+// The navigation's topics are kept between renders but never shown stale:
+// a commit, a scheduled article coming due and new settings each show at
+// once.
+std::string Nav(std::string_view page) {
+  const size_t begin = page.find("<nav class=\"site-nav\"");
+  const size_t end = page.find("</nav>", begin);
+  return begin == std::string_view::npos || end == std::string_view::npos
+             ? std::string()
+             : std::string(page.substr(begin, end - begin));
+}
+
+TEST_F(SiteTest, NavigationTopicsFollowEveryChange) {
+  Save(Make("one", "1", kNow - 300));
+  EXPECT_NE(Nav(Get("/").BodyView()).find("href=\"/tags/diplomacy\""), std::string::npos);
+  EXPECT_EQ(Nav(Get("/articles/one").BodyView()).find("/tags/energy"), std::string::npos);
+
+  auto energy = Make("two", "2", kNow - 200);
+  energy.tags = {{.id = 0, .slug = "energy", .name = "Energy"}};
+  Save(energy);
+  EXPECT_NE(Nav(Get("/articles/one").BodyView()).find("<a href=\"/tags/energy\">Energy</a>"), std::string::npos);
+
+  auto trade = Make("three", "3", kNow + 600, store::ArticleStatus::kScheduled);
+  trade.tags = {{.id = 0, .slug = "trade", .name = "Trade"}};
+  Save(trade);
+  EXPECT_EQ(Nav(Get("/articles/one").BodyView()).find("/tags/trade"), std::string::npos);
+  now_ = kNow + 600;  // no write: only the clock moved
+  EXPECT_NE(Nav(Get("/articles/one").BodyView()).find("/tags/trade"), std::string::npos);
+  now_ = kNow;  // a clock set back sees the archive as it was then
+  EXPECT_EQ(Nav(Get("/articles/one").BodyView()).find("/tags/trade"), std::string::npos);
+
+  SiteOptions options;
+  options.title = "Renamed Review";
+  site_->UpdateOptions(options);
+  EXPECT_NE(Get("/articles/one").BodyView().find("<a class=\"brand\" href=\"/\">Renamed Review</a>"),
+            std::string_view::npos);
+}
+
+// Another process's commit (the command line, a second server) moves the
+// database's data version, and the next page shows it.
+TEST(SiteNavigation, TopicsFollowAnotherProcesssCommits) {
+  std::string dir = testing::TempDir() + "chancery-site-nav-XXXXXX";
+  ASSERT_NE(mkdtemp(dir.data()), nullptr);
+  const std::string url = "sqlite:" + dir + "/chancery.db";
+  auto store = store::Store::Open({.url = url});
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  auto theme = theme::Theme::LoadDefault();
+  ASSERT_TRUE(theme.ok());
+  Site site(**store, *theme, SiteOptions{}, [] { return kNow; });
+  auto article = [](const std::string& slug, const std::string& tag) {
+    store::Article a;
+    a.slug = slug;
+    a.title = slug;
+    a.status = store::ArticleStatus::kPublished;
+    a.published_at = a.updated_at = a.created_at = kNow - 100;
+    a.tags = {{.id = 0, .slug = tag, .name = tag}};
+    return a;
+  };
+  auto first = article("first", "diplomacy");
+  ASSERT_TRUE((*store)->SaveArticle(first).ok());
+  http::Request home;
+  home.method = http::Method::kGet;
+  home.path = home.target = "/";
+  EXPECT_EQ(Nav(site.Home(home).BodyView()).find("/tags/energy"), std::string::npos);
+  {
+    auto other = store::Store::Open({.url = url});
+    ASSERT_TRUE(other.ok()) << other.status().ToString();
+    auto second = article("second", "energy");
+    ASSERT_TRUE((*other)->SaveArticle(second).ok());
+  }
+  EXPECT_NE(Nav(site.Home(home).BodyView()).find("/tags/energy"), std::string::npos);
+  store->reset();
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(SiteTest, UpdatedDateShownOnlyWhenItDiffers) {

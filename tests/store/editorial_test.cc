@@ -3,10 +3,13 @@
 // autosaves, trash and corrections.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "store/sqlite/db.h"
 #include "store/store.h"
 
 namespace chancery::store {
@@ -300,6 +303,15 @@ TEST_F(EditorialTest, CorrectionIsRecordedWithTheSaveAndListedNewestFirst) {
   auto visible = store_->ListCorrections(0, kNow + 10, 10);  // readers see only visible articles'
   ASSERT_TRUE(visible.ok());
   EXPECT_EQ(visible->size(), 2u);
+  // One article's, as its page asks: the same rows, the hidden one's none.
+  auto on_page = store_->ListCorrections(e.article.id, kNow + 10, 1);
+  ASSERT_TRUE(on_page.ok());
+  ASSERT_EQ(on_page->size(), 1u);
+  EXPECT_EQ((*on_page)[0].note, "A name was misspelt.");
+  auto hidden_page = store_->ListCorrections(hidden.article.id, kNow + 10, 10);
+  ASSERT_TRUE(hidden_page.ok());
+  EXPECT_TRUE(hidden_page->empty());
+  EXPECT_EQ(store_->ListCorrections(hidden.article.id, 0, 10)->size(), 1u);
   auto revisions = store_->ListRevisions(e.article.id);
   EXPECT_TRUE((*revisions)[0].is_correction);
 }
@@ -311,6 +323,36 @@ TEST_F(EditorialTest, ImporterUpdatesStillMoveTheRevision) {
   ASSERT_TRUE(store_->SaveArticle(plain).ok());
   auto stored = store_->FindArticleById(e.article.id);
   EXPECT_EQ((*stored)->revision, 2);  // so an editor holding revision 1 gets a conflict
+}
+
+// An article page lists its own corrections through corrections_by_article,
+// not by walking every correction of the site. (The query is kOfArticle in
+// editorial.cc's ListCorrections; keep the two in step.)
+TEST(EditorialPlanTest, AnArticlesCorrectionsUseTheirIndex) {
+  std::string dir = testing::TempDir() + "chancery-editorial-plan-XXXXXX";
+  ASSERT_NE(mkdtemp(dir.data()), nullptr);
+  {
+    auto store = Store::Open({.url = "sqlite:" + dir + "/chancery.db"});
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto db = sqlite::Connection::Open({.path = dir + "/chancery.db", .create = false});
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    auto stmt = (*db)->Prepare(
+        "EXPLAIN QUERY PLAN SELECT c.id, c.article_id, c.revision, c.note, c.created_at, c.created_by_user_id,"
+        " a.slug, a.title FROM corrections c JOIN articles a ON a.id = c.article_id WHERE c.article_id = ?1 AND"
+        " (?2 = 0 OR (a.status IN ('published', 'scheduled') AND a.published_at <= ?2))"
+        " ORDER BY c.created_at DESC, c.id DESC LIMIT ?3");
+    ASSERT_TRUE(stmt.ok()) << stmt.status().ToString();
+    std::string plan;
+    for (;;) {
+      auto row = (*stmt)->Step();
+      ASSERT_TRUE(row.ok());
+      if (!*row) break;
+      plan += (*stmt)->Text(3) + "\n";
+    }
+    EXPECT_NE(plan.find("corrections_by_article (article_id=?)"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -4,14 +4,17 @@
 // editors' gazetteer edits; and the rows going with their article.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "store/sqlite/db.h"
+#include "store/sqlite/migrations.h"
 #include "store/store.h"
 
 namespace chancery::store {
@@ -212,6 +215,244 @@ TEST_F(InsightStoreTest, NoAnalysisIsNulloptAndBadInputIsRefused) {
   auto still = store_->FindArticleInsight(id);
   ASSERT_TRUE(still.ok());
   EXPECT_FALSE(still->has_value());
+}
+
+// ---- The article page's reads ------------------------------------------------------
+
+// FindArticleInsightIndex is FindArticleInsight without the JSON, whatever
+// the tones, names and order.
+TEST_F(InsightStoreTest, TheIndexIsTheAnalysisWithoutItsJson) {
+  const int64_t id = Published("hedge", kNow - kDay);
+  Analyse(id,
+          {Actor("SCO", "Shanghai Cooperation Organisation", "organization", 1),
+           Actor("PAK", "Pakistan", "state", 5), Actor("vladimir-putin", "Vladimir Putin", "person", 2, "RUS"),
+           Actor("CIV", "Côte d'Ivoire", "state", 0), Actor("X", "", "group", 3)},
+          {InsightPair{"PAK", "RUS", 1.0 / 3.0, 4}, InsightPair{"PAK", "SCO", -10, 1},
+           InsightPair{"CIV", "PAK", 0, 2}, InsightPair{"RUS", "X", 2.5e-7, 0}, InsightPair{"CIV", "X", 9.99, 7}},
+          kNow - kDay);
+  auto full = store_->FindArticleInsight(id);
+  auto index = store_->FindArticleInsightIndex(id);
+  ASSERT_TRUE(full.ok() && full->has_value()) << full.status().ToString();
+  ASSERT_TRUE(index.ok() && index->has_value()) << index.status().ToString();
+  const ArticleInsight& want = **full;
+  const ArticleInsight& got = **index;
+  EXPECT_EQ(got.article_id, id);
+  EXPECT_EQ(got.analyzed_at, want.analyzed_at);
+  EXPECT_EQ(got.article_updated_at, want.article_updated_at);
+  EXPECT_EQ(got.gazetteer_version, want.gazetteer_version);
+  EXPECT_TRUE(got.analysis_json.empty());
+  ASSERT_EQ(got.actors.size(), want.actors.size());
+  for (size_t i = 0; i < want.actors.size(); ++i) {
+    EXPECT_EQ(got.actors[i].id, want.actors[i].id) << i;
+    EXPECT_EQ(got.actors[i].name, want.actors[i].name) << i;
+    EXPECT_EQ(got.actors[i].kind, want.actors[i].kind) << i;
+    EXPECT_EQ(got.actors[i].country, want.actors[i].country) << i;
+    EXPECT_EQ(got.actors[i].mentions, want.actors[i].mentions) << i;
+  }
+  ASSERT_EQ(got.pairs.size(), want.pairs.size());
+  for (size_t i = 0; i < want.pairs.size(); ++i) {
+    EXPECT_EQ(got.pairs[i].a, want.pairs[i].a) << i;
+    EXPECT_EQ(got.pairs[i].b, want.pairs[i].b) << i;
+    EXPECT_EQ(got.pairs[i].tone, want.pairs[i].tone) << i;  // the very same double
+    EXPECT_EQ(got.pairs[i].mentions, want.pairs[i].mentions) << i;
+  }
+
+  // No analysis, or one with no rows.
+  const int64_t unread = Published("unread", kNow - kDay);
+  auto none = store_->FindArticleInsightIndex(unread);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  Analyse(unread, {}, {}, kNow - kDay);
+  auto empty = store_->FindArticleInsightIndex(unread);
+  ASSERT_TRUE(empty.ok() && empty->has_value());
+  EXPECT_TRUE((*empty)->actors.empty());
+  EXPECT_TRUE((*empty)->pairs.empty());
+}
+
+// The compact copy is derived data: without it (a name holding its
+// separators, or an analysis older than the copy) the tables answer.
+TEST_F(InsightStoreTest, TheIndexReadsTheTablesWhenTheCompactCopyCannotServe) {
+  const int64_t id = Published("hedge", kNow - kDay);
+  Analyse(id, {Actor("PAK", "Pakistan\x1f" "and\x1e" "Russia", "state", 2), Actor("RUS", "Russia", "state", 1)},
+          {InsightPair{"PAK", "RUS", -2.25, 2}}, kNow - kDay);
+  auto index = store_->FindArticleInsightIndex(id);
+  ASSERT_TRUE(index.ok() && index->has_value()) << index.status().ToString();
+  ASSERT_EQ((*index)->actors.size(), 2u);
+  EXPECT_EQ((*index)->actors[0].name, "Pakistan\x1f" "and\x1e" "Russia");
+  ASSERT_EQ((*index)->pairs.size(), 1u);
+  EXPECT_EQ((*index)->pairs[0].tone, -2.25);
+
+  const int64_t other = Published("other", kNow - kDay);
+  AnalysePakRus(other, kNow - kDay);
+  for (const char* value : {"NULL", "'p\x1f" "0\x1f" "PAK'", "'a\x1fx'"}) {
+    auto db = Raw();
+    ASSERT_NE(db, nullptr);
+    ASSERT_TRUE(db->ExecScript(std::string("UPDATE article_insights SET index_text = ") + value +
+                               " WHERE article_id = " + std::to_string(other))
+                    .ok());
+    auto found = store_->FindArticleInsightIndex(other);
+    ASSERT_TRUE(found.ok() && found->has_value()) << value << ": " << found.status().ToString();
+    ASSERT_EQ((*found)->actors.size(), 2u) << value;
+    EXPECT_EQ((*found)->actors[1].id, "RUS") << value;
+    ASSERT_EQ((*found)->pairs.size(), 1u) << value;
+    EXPECT_EQ((*found)->pairs[0].tone, 2.5) << value;
+  }
+}
+
+// An analysis saved before 0008 gets its compact copy from the migration,
+// the same as a new save would write.
+TEST(InsightMigrationTest, AnalysesSavedBeforeTheCompactCopyGetOne) {
+  std::string dir = testing::TempDir() + "chancery-insight-migration-XXXXXX";
+  ASSERT_NE(mkdtemp(dir.data()), nullptr);
+  const std::string path = dir + "/chancery.db";
+  auto builtin = sqlite::BuiltinMigrations();
+  ASSERT_TRUE(builtin.ok()) << builtin.status().ToString();
+  auto at_eight = std::find_if(builtin->begin(), builtin->end(), [](const auto& m) { return m.version == 8; });
+  ASSERT_NE(at_eight, builtin->end());
+  {
+    auto db = sqlite::Connection::Open({.path = path});
+    ASSERT_TRUE(db.ok()) << db.status().ToString();
+    auto applied = sqlite::ApplyMigrations(**db, std::span(builtin->begin(), at_eight));
+    ASSERT_TRUE(applied.ok()) << applied.status().ToString();
+    ASSERT_EQ(*applied, 7);
+    ASSERT_TRUE((*db)->ExecScript(
+                         "INSERT INTO articles (id, slug, title, status, published_at, created_at)"
+                         " VALUES (1, 'old', 'Old', 'published', 1000, 1000);"
+                         "INSERT INTO article_insights (article_id, analyzed_at, article_updated_at, gazetteer_version,"
+                         " analysis_json) VALUES (1, 2000, 1000, 'v1', '{}');"
+                         "INSERT INTO article_insight_actors VALUES (1, 'RUS', 1, 'Russia', 'state', '', 2),"
+                         " (1, 'PAK', 0, 'Pakistan', 'state', '', 3);"
+                         "INSERT INTO article_insight_pairs VALUES (1, 'PAK', 'RUS', 0, 0.333333333333333314829616256247, 2);")
+                    .ok());
+  }
+  auto store = Store::Open({.url = "sqlite:" + path});
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  EXPECT_GE((*store)->SchemaVersion(), 8);
+  auto full = (*store)->FindArticleInsight(1);
+  auto index = (*store)->FindArticleInsightIndex(1);
+  ASSERT_TRUE(full.ok() && full->has_value() && index.ok() && index->has_value());
+  ASSERT_EQ((*index)->actors.size(), 2u);
+  EXPECT_EQ((*index)->actors[0].id, "PAK");
+  EXPECT_EQ((*index)->actors[1].name, "Russia");
+  ASSERT_EQ((*index)->pairs.size(), 1u);
+  EXPECT_EQ((*index)->pairs[0].tone, (*full)->pairs[0].tone);
+  EXPECT_EQ((*index)->gazetteer_version, "v1");
+  {
+    auto db = sqlite::Connection::Open({.path = path, .create = false});
+    ASSERT_TRUE(db.ok());
+    auto filled = (*db)->QueryInt("SELECT count(*) FROM article_insights WHERE index_text IS NOT NULL");
+    ASSERT_TRUE(filled.ok());
+    EXPECT_EQ(*filled, 1) << "read from the compact copy, not the tables";
+  }
+  store->reset();
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(InsightStoreTest, RelatedArticlesRankByPairsSharedThenDate) {
+  const int64_t self = Published("self", kNow - 10 * kDay);
+  const int64_t both_old = Published("both-old", kNow - 30 * kDay);
+  const int64_t both_new = Published("both-new", kNow - 20 * kDay);
+  const int64_t one = Published("one", kNow - kDay);
+  const int64_t draft = Put("draft", ArticleStatus::kDraft, 0, kNow - kDay);
+  const int64_t later = Put("later", ArticleStatus::kScheduled, kNow + kDay, kNow - kDay);
+  const std::vector<InsightActor> actors = {Actor("PAK", "Pakistan", "state", 2), Actor("RUS", "Russia", "state", 2),
+                                            Actor("USA", "United States", "state", 1)};
+  const std::vector<InsightPair> two = {InsightPair{"PAK", "RUS", 1, 2}, InsightPair{"PAK", "USA", -1, 1}};
+  Analyse(self, actors, two, kNow - 10 * kDay);
+  Analyse(both_old, actors, two, kNow - 30 * kDay);
+  Analyse(both_new, actors, two, kNow - 20 * kDay);
+  Analyse(one, actors, {InsightPair{"USA", "PAK", 3, 1}}, kNow - kDay);
+  Analyse(draft, actors, two, kNow - kDay);
+  Analyse(later, actors, two, kNow - kDay);
+
+  RelatedInsightQuery query;
+  query.article_id = self;
+  query.now = kNow;
+  query.pairs = {{"PAK", "RUS"}, {"USA", "PAK"}};  // either order
+  auto related = store_->ListRelatedInsight(query);
+  ASSERT_TRUE(related.ok()) << related.status().ToString();
+  ASSERT_EQ(related->size(), 3u);
+  EXPECT_EQ((*related)[0].article_id, both_new);
+  EXPECT_EQ((*related)[0].slug, "both-new");
+  EXPECT_EQ((*related)[0].title, "Title of both-new");
+  EXPECT_EQ((*related)[0].published_at, kNow - 20 * kDay);
+  EXPECT_EQ((*related)[0].shared, (std::vector<int>{0, 1}));
+  EXPECT_EQ((*related)[1].article_id, both_old);
+  EXPECT_EQ((*related)[2].article_id, one);
+  EXPECT_EQ((*related)[2].shared, std::vector<int>{1});
+
+  // The limit; the scheduled article once its time has come.
+  query.limit = 1;
+  EXPECT_EQ(store_->ListRelatedInsight(query)->size(), 1u);
+  query.limit = 5;
+  query.now = kNow + kDay;
+  ASSERT_EQ(store_->ListRelatedInsight(query)->size(), 4u);
+  EXPECT_EQ((*store_->ListRelatedInsight(query))[0].article_id, later);
+
+  // Only each pair's newest per_pair articles count, the article itself
+  // taking a place among them: with one place, Pakistan–Russia counts
+  // "later" only, and Pakistan–United States "later" only.
+  query.per_pair = 1;
+  auto narrow = store_->ListRelatedInsight(query);
+  ASSERT_TRUE(narrow.ok());
+  ASSERT_EQ(narrow->size(), 1u);
+  EXPECT_EQ((*narrow)[0].article_id, later);
+  query.now = kNow;
+  query.per_pair = 3;  // self, both-new, both-old / one, self, both-new
+  narrow = store_->ListRelatedInsight(query);
+  ASSERT_TRUE(narrow.ok());
+  ASSERT_EQ(narrow->size(), 3u);
+  EXPECT_EQ((*narrow)[0].article_id, both_new);
+  EXPECT_EQ((*narrow)[1].article_id, one);
+  EXPECT_EQ((*narrow)[1].shared, std::vector<int>{1});
+  EXPECT_EQ((*narrow)[2].article_id, both_old);
+  EXPECT_EQ((*narrow)[2].shared, std::vector<int>{0});
+
+  // Ties on pairs and date: the lower id first.
+  const int64_t twin_a = Published("twin-a", kNow - 5 * kDay);
+  const int64_t twin_b = Published("twin-b", kNow - 5 * kDay);
+  Analyse(twin_b, actors, {InsightPair{"PAK", "RUS", 1, 1}}, kNow - 5 * kDay);
+  Analyse(twin_a, actors, {InsightPair{"PAK", "RUS", 1, 1}}, kNow - 5 * kDay);
+  query.pairs = {{"PAK", "RUS"}};
+  query.per_pair = 200;
+  auto twins = store_->ListRelatedInsight(query);
+  ASSERT_TRUE(twins.ok());
+  ASSERT_GE(twins->size(), 2u);
+  EXPECT_EQ((*twins)[0].article_id, std::min(twin_a, twin_b));
+  EXPECT_EQ((*twins)[1].article_id, std::max(twin_a, twin_b));
+
+  EXPECT_EQ(store_->ListRelatedInsight({.article_id = self, .now = kNow}).status().code(),
+            Status::Code::kInvalidArgument);
+  query.limit = 0;
+  EXPECT_EQ(store_->ListRelatedInsight(query).status().code(), Status::Code::kInvalidArgument);
+}
+
+// Related analysis checks each article's visibility from an index, never
+// from the article's row (whose status sits behind its body).
+// (The query is kPairsArticles of insight_store.cc; keep the two in step.)
+TEST_F(InsightStoreTest, TheRelatedQueryChecksVisibilityFromTheIndex) {
+  auto db = Raw();
+  ASSERT_NE(db, nullptr);
+  auto stmt = db->Prepare(
+      "EXPLAIN QUERY PLAN WITH wanted (a, b) AS NOT MATERIALIZED (VALUES (?1, ?2), (?3, ?4), (?5, ?6), (?7, ?8),"
+      " (?9, ?10), (?11, ?12), (?13, ?14), (?15, ?16), (?17, ?18), (?19, ?20))"
+      " SELECT p.actor_a, p.actor_b, v.id, v.published_at FROM wanted w"
+      " CROSS JOIN article_insight_pairs p ON p.actor_a = w.a AND p.actor_b = w.b"
+      " JOIN articles v INDEXED BY articles_visibility ON v.id = p.article_id"
+      " WHERE v.status IN ('published', 'scheduled') AND v.published_at <= ?21");
+  ASSERT_TRUE(stmt.ok()) << stmt.status().ToString();
+  std::string plan;
+  for (;;) {
+    auto row = (*stmt)->Step();
+    ASSERT_TRUE(row.ok());
+    if (!*row) break;
+    plan += (*stmt)->Text(3) + "\n";
+  }
+  EXPECT_NE(plan.find("COVERING INDEX article_insight_pairs_by_pair (actor_a=? AND actor_b=?)"), std::string::npos)
+      << plan;
+  EXPECT_NE(plan.find("COVERING INDEX articles_visibility (id=?"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+  EXPECT_EQ(plan.find("MATERIALIZE"), std::string::npos) << plan;
 }
 
 // ---- Which articles need reading -------------------------------------------------------

@@ -4,6 +4,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -237,6 +238,86 @@ TEST(MustacheTest, RendersConcurrentlyFromFourThreads) {
   }
   for (std::thread& th : threads) th.join();
   EXPECT_EQ(mismatches, std::vector<int>(4, 0));
+}
+
+// The escaper skips runs of plain text eight bytes at a time: every special
+// character at every offset, and text of every length around a word, must
+// come out as the byte-by-byte definition says.
+TEST(MustacheTest, EscapingMatchesTheDefinitionAtEveryOffset) {
+  auto reference = [](std::string_view text) {
+    std::string out;
+    for (char c : text) {
+      switch (c) {
+        case '&': out += "&amp;"; break;
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '"': out += "&quot;"; break;
+        case '\'': out += "&#39;"; break;
+        default: out += c;
+      }
+    }
+    return out;
+  };
+  for (char special : std::string("&<>\"'")) {
+    for (size_t length = 0; length <= 24; ++length) {
+      for (size_t at = 0; at < length; ++at) {
+        std::string text(length, 'x');
+        text[at] = special;
+        if (at + 3 < length) text[at + 3] = '\xC3';  // bytes above 0x7F are text too
+        std::string out;
+        AppendHtmlEscaped(text, out);
+        EXPECT_EQ(out, reference(text)) << "length " << length << ", '" << special << "' at " << at;
+      }
+    }
+  }
+  std::string all;
+  for (int c = 0; c < 256; ++c) all += static_cast<char>(c);
+  std::string out;
+  AppendHtmlEscaped(all + all, out);
+  EXPECT_EQ(out, reference(all + all));
+}
+
+// A loop over objects whose keys come in different orders: the remembered
+// slot of a name is only a guess, checked before use.
+TEST(MustacheTest, ObjectsWithKeysInAnyOrderRenderTheirOwnValues) {
+  EXPECT_EQ(MustRender("{{#items}}[{{a}}{{b}}{{c}}{{#d}}+{{/d}}{{^d}}-{{/d}}]{{/items}}",
+                       R"({"c": "outer", "items": [{"a": 1, "b": 2, "c": 3, "d": true},
+                                                   {"c": 4, "b": 5, "a": 6},
+                                                   {"b": 7},
+                                                   {"d": false, "a": 8, "b": 9, "c": 10},
+                                                   "text",
+                                                   {"a": 11, "b": 12, "c": 13, "d": true}]})"),
+            "[123+][654-][7outer-][8910-][outer-][111213+]");
+}
+
+// Values many renders share can sit in an outer context the caller keeps:
+// names resolve in the last context first, as if each were a section.
+TEST(MustacheTest, RendersAgainstAStackOfContexts) {
+  Result<Template> page = Template::Compile("{{title}}|{{site.title}}|{{#site}}{{title}}{{/site}}|{{.}}|{{only}}");
+  ASSERT_TRUE(page.ok());
+  const json::value shared = json::parse(R"({"site": {"title": "Review"}, "title": "shared", "only": "here"})");
+  const json::value own = json::parse(R"({"title": "Page"})");
+  const json::value* both[] = {&shared, nullptr, &own};
+  EXPECT_EQ(Render(*page, both), "Page|Review|Review||here");
+  const json::value* alone[] = {&shared};
+  EXPECT_EQ(Render(*page, alone), "shared|Review|Review||here");
+  EXPECT_EQ(Render(*page, std::span<const json::value* const>()), "||||");
+}
+
+// A partial in a loop names one template: the resolver is asked once per
+// tag and render, not once per item.
+TEST(MustacheTest, PartialTagsAreResolvedOncePerRender) {
+  Result<Template> page = Template::Compile("{{#items}}{{>item}}{{/items}}{{>item}}", "page");
+  Result<Template> item = Template::Compile("<{{n}}>", "item");
+  ASSERT_TRUE(page.ok() && item.ok());
+  int asked = 0;
+  const PartialResolver partials = [&](std::string_view name) {
+    ++asked;
+    return name == "item" ? &*item : nullptr;
+  };
+  EXPECT_EQ(Render(*page, json::parse(R"({"n": 0, "items": [{"n": 1}, {"n": 2}, {"n": 3}]})"), partials),
+            "<1><2><3><0>");
+  EXPECT_EQ(asked, 2);
 }
 
 }  // namespace

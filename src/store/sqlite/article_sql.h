@@ -55,6 +55,17 @@ inline constexpr char kNextArticle[] = "SELECT " CHANCERY_ARTICLE_SUMMARY
     " AND (a.published_at > ?2 OR (a.published_at = ?2 AND a.id > ?3))"
     " ORDER BY a.published_at ASC, a.id ASC LIMIT 1";
 
+// ?1 one article's id. Same columns as the two below; a single article
+// (a page, a comment post) need not pay for json_each and its temporary table.
+inline constexpr char kAuthorsOfArticle[] =
+    "SELECT l.article_id, u.id, u.slug, u.name, u.bio, u.affiliation, u.disclosure"
+    " FROM article_authors l JOIN authors u ON u.id = l.author_id"
+    " WHERE l.article_id = ?1 ORDER BY l.position";
+inline constexpr char kTagsOfArticle[] =
+    "SELECT l.article_id, t.id, t.slug, t.name"
+    " FROM article_tags l JOIN tags t ON t.id = l.tag_id"
+    " WHERE l.article_id = ?1 ORDER BY l.position";
+
 // ?1 a JSON array of article ids: one query for a whole page, not one each.
 inline constexpr char kAuthorsOfArticles[] =
     "SELECT l.article_id, u.id, u.slug, u.name, u.bio, u.affiliation, u.disclosure"

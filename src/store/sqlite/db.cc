@@ -165,7 +165,7 @@ Result<std::unique_ptr<Statement>> Connection::PrepareUncached(std::string_view 
 }
 
 Result<StatementLease> Connection::Prepare(std::string_view sql) {
-  auto it = cache_.find(std::string(sql));
+  auto it = cache_.find(sql);
   if (it == cache_.end()) {
     CHANCERY_ASSIGN_OR_RETURN(auto stmt, PrepareUncached(sql));
     it = cache_.emplace(std::string(sql), CachedStatement{std::move(stmt), false}).first;
@@ -191,6 +191,11 @@ Status Connection::ExecScript(std::string_view sql) {
   return status;
 }
 
+Status Connection::Exec(std::string_view sql) {
+  CHANCERY_ASSIGN_OR_RETURN(StatementLease stmt, Prepare(sql));
+  return stmt->Run();
+}
+
 Result<int64_t> Connection::QueryInt(std::string_view sql) {
   CHANCERY_ASSIGN_OR_RETURN(StatementLease stmt, Prepare(sql));
   CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
@@ -201,18 +206,18 @@ Result<int64_t> Connection::QueryInt(std::string_view sql) {
 // ---- Transaction ----------------------------------------------------------------
 
 Result<Transaction> Transaction::Begin(Connection& db, Kind kind) {
-  CHANCERY_RETURN_IF_ERROR(db.ExecScript(kind == Kind::kWrite ? "BEGIN IMMEDIATE" : "BEGIN"));
+  CHANCERY_RETURN_IF_ERROR(db.Exec(kind == Kind::kWrite ? "BEGIN IMMEDIATE" : "BEGIN"));
   return Transaction(&db);
 }
 
 Transaction::~Transaction() {
   // Some errors (I/O, out of memory) already rolled the transaction back.
-  if (db_ != nullptr && !db_->InAutocommit()) (void)db_->ExecScript("ROLLBACK");
+  if (db_ != nullptr && !db_->InAutocommit()) (void)db_->Exec("ROLLBACK");
 }
 
 Status Transaction::Commit() {
   if (db_ == nullptr) return Status::Internal("transaction committed twice");
-  Status status = db_->ExecScript("COMMIT");
+  Status status = db_->Exec("COMMIT");
   // A failed COMMIT (e.g. BUSY) leaves the transaction open; the destructor
   // then rolls it back.
   if (status.ok()) db_ = nullptr;

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -126,8 +127,13 @@ class Connection {
   Result<StatementLease> Prepare(std::string_view sql);
 
   // Runs trusted SQL text that may hold several statements (migrations,
-  // pragmas, BEGIN/COMMIT). Never pass it anything built from input.
+  // pragmas). Never pass it anything built from input.
   Status ExecScript(std::string_view sql);
+
+  // Runs one trusted statement that returns no rows through the statement
+  // cache, so it is parsed once per connection: for the statements run on
+  // every request (BEGIN, COMMIT, SAVEPOINT).
+  Status Exec(std::string_view sql);
 
   // Runs a single-value query such as "PRAGMA user_version".
   Result<int64_t> QueryInt(std::string_view sql);
@@ -147,8 +153,14 @@ class Connection {
 
   Result<std::unique_ptr<Statement>> PrepareUncached(std::string_view sql);
 
+  // Looks statements up by their text without copying it into a string.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+
   sqlite3* db_;
-  std::unordered_map<std::string, CachedStatement> cache_;
+  std::unordered_map<std::string, CachedStatement, TextHash, std::equal_to<>> cache_;
 };
 
 // An open transaction on a Connection that rolls back unless committed.

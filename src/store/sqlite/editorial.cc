@@ -592,14 +592,20 @@ Result<std::vector<Correction>> SqliteStore::ListCorrections(int64_t article_id,
   CHANCERY_RETURN_IF_ERROR(CheckPage(limit, 0).WithContext("list corrections"));
   return Context(
       Read([&](Connection& db) -> Result<std::vector<Correction>> {
-        CHANCERY_ASSIGN_OR_RETURN(
-            StatementLease stmt,
-            db.Prepare("SELECT c.id, c.article_id, c.revision, c.note, c.created_at, c.created_by_user_id, a.slug,"
-                       " a.title FROM corrections c JOIN articles a ON a.id = c.article_id"
-                       " WHERE (?1 = 0 OR c.article_id = ?1)"
-                       " AND (?2 = 0 OR (a.status IN ('published', 'scheduled') AND a.published_at <= ?2))"
-                       " ORDER BY c.created_at DESC, c.id DESC LIMIT ?3"));
-        stmt->Bind(1, article_id).Bind(2, now).Bind(3, limit);
+        // One statement per shape: "?1 = 0 OR c.article_id = ?1" would keep
+        // an article page's call from corrections_by_article, walking every
+        // correction of the site (and its article's row) instead.
+#define CHANCERY_CORRECTIONS(where)                                                                          \
+  "SELECT c.id, c.article_id, c.revision, c.note, c.created_at, c.created_by_user_id, a.slug, a.title"   \
+  " FROM corrections c JOIN articles a ON a.id = c.article_id WHERE " where                               \
+  " (?2 = 0 OR (a.status IN ('published', 'scheduled') AND a.published_at <= ?2))"                        \
+  " ORDER BY c.created_at DESC, c.id DESC LIMIT ?3"
+        static constexpr char kOfArticle[] = CHANCERY_CORRECTIONS("c.article_id = ?1 AND");
+        static constexpr char kOfSite[] = CHANCERY_CORRECTIONS("");
+#undef CHANCERY_CORRECTIONS
+        CHANCERY_ASSIGN_OR_RETURN(StatementLease stmt, db.Prepare(article_id != 0 ? kOfArticle : kOfSite));
+        if (article_id != 0) stmt->Bind(1, article_id);
+        stmt->Bind(2, now).Bind(3, limit);
         std::vector<Correction> out;
         for (;;) {
           CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());

@@ -8,8 +8,12 @@
 // counts.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <charconv>
 #include <ctime>
+#include <functional>
+#include <iterator>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -103,6 +107,134 @@ constexpr char kActorArticles[] =
 #undef CHANCERY_PAIR_ROWS
 #undef CHANCERY_ACTOR_ROWS
 #undef CHANCERY_INSIGHT_VISIBLE
+
+// The visible articles relating any of up to ten pairs: ?1/?2 the first
+// pair's actor_a/actor_b (a < b), ?3/?4 the second, ... ?19/?20 the tenth
+// (NULL for none), ?21 now. Unsorted: the caller ranks a few rows faster
+// than a temporary B-tree would. The pairs are read as a co-routine, not
+// copied to a temporary table first (NOT MATERIALIZED; CROSS JOIN keeps
+// them the outer loop); articles_visibility answers each article's
+// visibility from the index, not from its row.
+constexpr int kRelatedPairSlots = 10;
+constexpr char kPairsArticles[] =
+    "WITH wanted (a, b) AS NOT MATERIALIZED (VALUES (?1, ?2), (?3, ?4), (?5, ?6), (?7, ?8), (?9, ?10),"
+    " (?11, ?12), (?13, ?14), (?15, ?16), (?17, ?18), (?19, ?20))"
+    " SELECT p.actor_a, p.actor_b, v.id, v.published_at FROM wanted w"
+    " CROSS JOIN article_insight_pairs p ON p.actor_a = w.a AND p.actor_b = w.b"
+    " JOIN articles v INDEXED BY articles_visibility ON v.id = p.article_id"
+    " WHERE v.status IN ('published', 'scheduled') AND v.published_at <= ?21";
+
+// article_insights.index_text for ?1 (0008_article_page_reads.sql, which
+// documents the format and fills it for analyses saved before it).
+constexpr char kWriteIndexText[] =
+    "UPDATE article_insights AS i SET index_text = CASE"
+    " WHEN EXISTS (SELECT 1 FROM article_insight_actors x WHERE x.article_id = i.article_id"
+    " AND (instr(x.actor_id || x.name || x.kind || x.country, char(30)) > 0"
+    " OR instr(x.actor_id || x.name || x.kind || x.country, char(31)) > 0))"
+    " OR EXISTS (SELECT 1 FROM article_insight_pairs x WHERE x.article_id = i.article_id"
+    " AND (instr(x.actor_a || x.actor_b, char(30)) > 0 OR instr(x.actor_a || x.actor_b, char(31)) > 0))"
+    " THEN NULL"
+    " ELSE coalesce((SELECT group_concat(r, char(30)) FROM ("
+    "SELECT 'a' || char(31) || x.position || char(31) || x.actor_id || char(31) || x.name || char(31) ||"
+    " x.kind || char(31) || x.country || char(31) || x.mentions AS r"
+    " FROM article_insight_actors x WHERE x.article_id = i.article_id"
+    " UNION ALL"
+    " SELECT 'p' || char(31) || x.position || char(31) || x.actor_a || char(31) || x.actor_b || char(31) ||"
+    " CAST(x.tone AS TEXT) || char(31) || x.mentions"
+    " FROM article_insight_pairs x WHERE x.article_id = i.article_id)), '')"
+    " END WHERE i.article_id = ?1";
+
+template <typename Number>
+bool ParseNumber(std::string_view text, Number& out) {
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
+
+// Fills `insight`'s actors and pairs from an index_text value; false when
+// the value is malformed (the caller then reads the tables). The records
+// are split in place and sorted as views, so each field is copied once.
+bool ParseIndexText(std::string_view text, ArticleInsight& insight) {
+  struct Record {
+    int64_t position = 0;
+    std::string_view fields[6];  // after the kind and the position
+  };
+  std::vector<Record> actors, pairs;
+  const size_t records = static_cast<size_t>(std::count(text.begin(), text.end(), '\x1e')) + 1;
+  actors.reserve(records);
+  pairs.reserve(records);
+  while (!text.empty()) {
+    const size_t record_end = std::min(text.find('\x1e'), text.size());
+    std::string_view rest = text.substr(0, record_end);
+    text.remove_prefix(std::min(record_end + 1, text.size()));
+    std::string_view head[2];
+    Record record;
+    size_t count = 0;
+    for (;;) {
+      if (count == 8) return false;
+      const size_t field_end = rest.find('\x1f');
+      const std::string_view field = rest.substr(0, field_end);
+      (count < 2 ? head[count] : record.fields[count - 2]) = field;
+      ++count;
+      if (field_end == std::string_view::npos) break;
+      rest.remove_prefix(field_end + 1);
+    }
+    if (count < 2 || !ParseNumber(head[1], record.position)) return false;
+    if (head[0] == "a" && count == 7) {
+      actors.push_back(record);
+    } else if (head[0] == "p" && count == 6) {
+      pairs.push_back(record);
+    } else {
+      return false;
+    }
+  }
+  auto by_position = [](const Record& x, const Record& y) { return x.position < y.position; };
+  std::sort(actors.begin(), actors.end(), by_position);
+  std::sort(pairs.begin(), pairs.end(), by_position);
+  insight.actors.clear();
+  insight.actors.reserve(actors.size());
+  for (const Record& r : actors) {
+    InsightActor& actor = insight.actors.emplace_back();
+    actor.id = r.fields[0];
+    actor.name = r.fields[1];
+    actor.kind = r.fields[2];
+    actor.country = r.fields[3];
+    if (!ParseNumber(r.fields[4], actor.mentions)) return false;
+  }
+  insight.pairs.clear();
+  insight.pairs.reserve(pairs.size());
+  for (const Record& r : pairs) {
+    InsightPair& pair = insight.pairs.emplace_back();
+    pair.a = r.fields[0];
+    pair.b = r.fields[1];
+    if (!ParseNumber(r.fields[2], pair.tone) || !ParseNumber(r.fields[3], pair.mentions)) return false;
+  }
+  return true;
+}
+
+// The index rows of one article from their tables, in position order.
+Status ReadIndexRows(Connection& db, int64_t article_id, ArticleInsight& insight) {
+  {
+    CHANCERY_ASSIGN_OR_RETURN(StatementLease stmt,
+                              db.Prepare("SELECT actor_id, name, kind, country, mentions"
+                                         " FROM article_insight_actors WHERE article_id = ?1 ORDER BY position"));
+    stmt->Bind(1, article_id);
+    for (;;) {
+      CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
+      if (!row) break;
+      insight.actors.push_back(
+          InsightActor{stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Text(3), stmt->Int64(4)});
+    }
+  }
+  CHANCERY_ASSIGN_OR_RETURN(StatementLease stmt,
+                            db.Prepare("SELECT actor_a, actor_b, tone, mentions"
+                                       " FROM article_insight_pairs WHERE article_id = ?1 ORDER BY position"));
+  stmt->Bind(1, article_id);
+  for (;;) {
+    CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
+    if (!row) return Status::Ok();
+    insight.pairs.push_back(InsightPair{stmt->Text(0), stmt->Text(1), ToneOf(*stmt, 2), stmt->Int64(3)});
+  }
+}
 
 // ?1 gazetteer version, ?2 limit. Walks articles_for_insight, not the
 // articles' bodies.
@@ -224,7 +356,9 @@ Status SqliteStore::SaveArticleInsight(const ArticleInsight& insight) {
           stmt->Bind(4, position++).Bind(5, ToneText(p.tone)).Bind(6, p.mentions);
           CHANCERY_RETURN_IF_ERROR(Context(stmt->Run(), "pair " + p.a + "–" + p.b));
         }
-        return Status::Ok();
+        CHANCERY_ASSIGN_OR_RETURN(StatementLease index, db.Prepare(kWriteIndexText));
+        index->Bind(1, insight.article_id);
+        return Context(index->Run(), "the compact index");
       }),
       context);
 }
@@ -248,30 +382,46 @@ Result<std::optional<ArticleInsight>> SqliteStore::FindArticleInsight(int64_t ar
           insight.gazetteer_version = stmt->Text(3);
           insight.analysis_json = stmt->Text(4);
         }
-        {
-          CHANCERY_ASSIGN_OR_RETURN(StatementLease stmt,
-                                    db.Prepare("SELECT actor_id, name, kind, country, mentions"
-                                               " FROM article_insight_actors WHERE article_id = ?1 ORDER BY position"));
-          stmt->Bind(1, article_id);
-          for (;;) {
-            CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
-            if (!row) break;
-            insight.actors.push_back(
-                InsightActor{stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Text(3), stmt->Int64(4)});
-          }
-        }
-        CHANCERY_ASSIGN_OR_RETURN(StatementLease stmt,
-                                  db.Prepare("SELECT actor_a, actor_b, tone, mentions"
-                                             " FROM article_insight_pairs WHERE article_id = ?1 ORDER BY position"));
-        stmt->Bind(1, article_id);
-        for (;;) {
-          CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
-          if (!row) break;
-          insight.pairs.push_back(InsightPair{stmt->Text(0), stmt->Text(1), ToneOf(*stmt, 2), stmt->Int64(3)});
-        }
+        CHANCERY_RETURN_IF_ERROR(ReadIndexRows(db, article_id, insight));
         return std::optional<ArticleInsight>(std::move(insight));
       }),
       "find the analysis of article " + std::to_string(article_id));
+}
+
+Result<std::optional<ArticleInsight>> SqliteStore::FindArticleInsightIndex(int64_t article_id) {
+  return Context(
+      Read([&](Connection& db) -> Result<std::optional<ArticleInsight>> {
+        // The analysis' row with its compact index; false when there is none.
+        ArticleInsight insight;
+        std::optional<std::string> index_text;
+        auto read_row = [&]() -> Result<bool> {
+          CHANCERY_ASSIGN_OR_RETURN(
+              StatementLease stmt,
+              db.Prepare("SELECT article_id, analyzed_at, article_updated_at, gazetteer_version, index_text"
+                         " FROM article_insights WHERE article_id = ?1"));
+          stmt->Bind(1, article_id);
+          CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
+          if (!row) return false;
+          insight.article_id = stmt->Int64(0);
+          insight.analyzed_at = stmt->Int64(1);
+          insight.article_updated_at = stmt->Int64(2);
+          insight.gazetteer_version = stmt->Text(3);
+          if (!stmt->IsNull(4)) index_text = stmt->Text(4);
+          return true;
+        };
+        CHANCERY_ASSIGN_OR_RETURN(bool found, read_row());
+        if (!found) return std::optional<ArticleInsight>();
+        if (index_text && ParseIndexText(*index_text, insight)) return std::optional<ArticleInsight>(std::move(insight));
+        // No usable compact copy (a name holds a separator): the row again
+        // and the tables, in one snapshot.
+        CHANCERY_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db, Transaction::Kind::kRead));
+        insight = ArticleInsight();
+        CHANCERY_ASSIGN_OR_RETURN(found, read_row());
+        if (!found) return std::optional<ArticleInsight>();
+        CHANCERY_RETURN_IF_ERROR(ReadIndexRows(db, article_id, insight));
+        return std::optional<ArticleInsight>(std::move(insight));
+      }),
+      "find the index of the analysis of article " + std::to_string(article_id));
 }
 
 Result<std::vector<int64_t>> SqliteStore::ListArticlesNeedingInsight(std::string_view gazetteer_version, int limit) {
@@ -340,6 +490,112 @@ Result<std::vector<InsightPairArticle>> SqliteStore::ListInsightPairs(const Insi
                    }
                  }),
                  "list pairs");
+}
+
+Result<std::vector<InsightRelatedArticle>> SqliteStore::ListRelatedInsight(const RelatedInsightQuery& query) {
+  const std::string context = "list the analysis related to article " + std::to_string(query.article_id);
+  if (query.pairs.empty() || query.pairs.size() > 100)
+    return Context(Status::InvalidArgument("name 1..100 pairs"), context);
+  CHANCERY_RETURN_IF_ERROR(Context(CheckLimit(query.per_pair), context));
+  if (query.limit < 1 || query.limit > 100) return Context(Status::InvalidArgument("limit must be 1..100"), context);
+
+  // The distinct pairs asked for, as stored (a < b), and which of the
+  // query's indexes each stands for.
+  struct Wanted {
+    std::string a, b;
+    std::vector<int> indexes;
+    std::vector<std::pair<int64_t, int64_t>> rows;  // (published_at, id) of the articles relating it
+  };
+  std::vector<Wanted> wanted;
+  for (size_t i = 0; i < query.pairs.size(); ++i) {
+    const auto& [x, y] = query.pairs[i];
+    if (x == y) continue;  // no article relates an actor to itself
+    const std::string& a = x < y ? x : y;
+    const std::string& b = x < y ? y : x;
+    auto same = std::find_if(wanted.begin(), wanted.end(), [&](const Wanted& w) { return w.a == a && w.b == b; });
+    if (same == wanted.end()) same = wanted.insert(wanted.end(), Wanted{a, b, {}, {}});
+    same->indexes.push_back(static_cast<int>(i));
+  }
+
+  struct Candidate {
+    int64_t published_at = 0;
+    std::vector<int> shared;
+  };
+  return Context(
+      Read([&](Connection& db) -> Result<std::vector<InsightRelatedArticle>> {
+        // One snapshot for every pair and the titles.
+        CHANCERY_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db, Transaction::Kind::kRead));
+        {
+          CHANCERY_ASSIGN_OR_RETURN(StatementLease stmt, db.Prepare(kPairsArticles));
+          for (size_t first = 0; first < wanted.size(); first += kRelatedPairSlots) {
+            stmt->Reset();
+            const size_t end = std::min(wanted.size(), first + kRelatedPairSlots);
+            for (size_t slot = 0; slot < kRelatedPairSlots; ++slot) {
+              const int column = static_cast<int>(slot) * 2 + 1;
+              if (first + slot < end) {
+                stmt->Bind(column, wanted[first + slot].a).Bind(column + 1, wanted[first + slot].b);
+              } else {
+                stmt->BindNull(column).BindNull(column + 1);
+              }
+            }
+            stmt->Bind(2 * kRelatedPairSlots + 1, query.now);
+            for (;;) {
+              CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
+              if (!row) break;
+              const std::string a = stmt->Text(0), b = stmt->Text(1);
+              for (size_t k = first; k < end; ++k) {
+                if (wanted[k].a == a && wanted[k].b == b) {
+                  wanted[k].rows.emplace_back(stmt->Int64(3), stmt->Int64(2));
+                  break;
+                }
+              }
+            }
+          }
+        }
+        std::map<int64_t, Candidate> candidates;
+        for (Wanted& w : wanted) {
+          // The pair's newest per_pair, as ListInsightPairs orders them.
+          if (w.rows.size() > static_cast<size_t>(query.per_pair)) {
+            std::nth_element(w.rows.begin(), w.rows.begin() + query.per_pair, w.rows.end(), std::greater<>());
+            w.rows.resize(static_cast<size_t>(query.per_pair));
+          }
+          for (const auto& [published_at, id] : w.rows) {
+            if (id == query.article_id) continue;
+            Candidate& c = candidates[id];
+            c.published_at = published_at;
+            c.shared.insert(c.shared.end(), w.indexes.begin(), w.indexes.end());
+          }
+        }
+        std::vector<std::pair<int64_t, Candidate*>> ranked;
+        ranked.reserve(candidates.size());
+        for (auto& [id, c] : candidates) ranked.emplace_back(id, &c);
+        const size_t keep = std::min(ranked.size(), static_cast<size_t>(query.limit));
+        std::partial_sort(ranked.begin(), ranked.begin() + keep, ranked.end(), [](const auto& x, const auto& y) {
+          if (x.second->shared.size() != y.second->shared.size())
+            return x.second->shared.size() > y.second->shared.size();
+          if (x.second->published_at != y.second->published_at) return x.second->published_at > y.second->published_at;
+          return x.first < y.first;
+        });
+        std::vector<InsightRelatedArticle> out;
+        out.reserve(keep);
+        CHANCERY_ASSIGN_OR_RETURN(StatementLease stmt, db.Prepare("SELECT slug, title FROM articles WHERE id = ?1"));
+        for (size_t i = 0; i < keep; ++i) {
+          stmt->Reset();
+          stmt->Bind(1, ranked[i].first);
+          CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
+          if (!row) continue;  // not in this snapshot either way
+          InsightRelatedArticle r;
+          r.article_id = ranked[i].first;
+          r.slug = stmt->Text(0);
+          r.title = stmt->Text(1);
+          r.published_at = ranked[i].second->published_at;
+          r.shared = std::move(ranked[i].second->shared);
+          std::sort(r.shared.begin(), r.shared.end());
+          out.push_back(std::move(r));
+        }
+        return out;
+      }),
+      context);
 }
 
 Result<std::vector<InsightActorArticle>> SqliteStore::ListInsightActorArticles(const InsightQuery& query) {

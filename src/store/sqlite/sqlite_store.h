@@ -1,7 +1,9 @@
 // chancery/store/sqlite: the SQLite implementation of Store. Callers use
 // Store::Open; this header is for store.cc and the backend's own tests.
 //
-// One writer connection behind a mutex serves every write; reads take a
+// One writer connection behind a mutex serves every write, with
+// synchronous = FULL (a write returns once it is on disk); concurrent write
+// transactions share a commit and its fsync (group_commit.h). Reads take a
 // connection from a bounded pool, and in WAL mode never wait for the writer.
 // An in-memory database has a single connection for both, since separate
 // connections to ":memory:" would be separate databases. Thread-safe.

@@ -11,10 +11,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <type_traits>
 #include <vector>
 
 #include "store/sqlite/db.h"
+#include "store/sqlite/group_commit.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 
@@ -173,13 +175,21 @@ class SqliteStore final : public Store {
   // ---- Insight (insight_store.cc) ----
   Status SaveArticleInsight(const ArticleInsight& insight) override;
   Result<std::optional<ArticleInsight>> FindArticleInsight(int64_t article_id) override;
+  Result<std::optional<ArticleInsight>> FindArticleInsightIndex(int64_t article_id) override;
   Result<std::vector<int64_t>> ListArticlesNeedingInsight(std::string_view gazetteer_version, int limit) override;
   Result<std::vector<InsightActorStats>> ListInsightActors(const InsightQuery& query) override;
   Result<std::vector<InsightPairArticle>> ListInsightPairs(const InsightQuery& query) override;
+  Result<std::vector<InsightRelatedArticle>> ListRelatedInsight(const RelatedInsightQuery& query) override;
   Result<std::vector<InsightActorArticle>> ListInsightActorArticles(const InsightQuery& query) override;
   Result<GazetteerEdit> AddGazetteerEdit(const GazetteerEdit& edit) override;
   Result<std::vector<GazetteerEdit>> ListGazetteerEdits() override;
   Status DeleteGazetteerEdit(int64_t id) override;
+
+  // ---- Change log (changes.cc) ----
+  Result<ChangeBatch> ReadChanges(int64_t after_id, int limit) override;
+  Result<int64_t> LastChangeId() override;
+  Result<int64_t> PruneChanges(int64_t before_at) override;
+  Result<std::optional<int64_t>> NextPublication(int64_t now) override;
 
  private:
   SqliteStore() = default;
@@ -197,8 +207,10 @@ class SqliteStore final : public Store {
     return fn(lease->db());
   }
 
-  // Runs fn(Connection&) on the writer connection, alone. Counts successful
-  // calls so DataVersion sees this store's own commits.
+  // Runs fn(Connection&) on the writer connection, alone and outside any
+  // transaction: for work that manages its own transaction or is a single
+  // statement. Counts successful calls so DataVersion sees this store's own
+  // commits.
   template <typename F>
   auto Write(F&& fn) -> std::invoke_result_t<F, Connection&> {
     std::lock_guard lock(writer_mutex_);
@@ -207,24 +219,40 @@ class SqliteStore final : public Store {
     return result;
   }
 
-  // As Write, inside BEGIN IMMEDIATE ... COMMIT; rolls back when fn fails.
+  // Runs fn(Connection&) on the writer connection as one transaction: all of
+  // its changes are kept or, when fn fails, none. Concurrent calls are group
+  // committed (group_commit.h): they share one BEGIN IMMEDIATE ... COMMIT
+  // and one fsync, each in its own savepoint. Returns fn's result once its
+  // changes are durable; fn's own error when it failed; otherwise the error
+  // that kept them from committing. REQUIRES: fn neither begins nor ends a
+  // transaction, and calls no other method of this store.
   template <typename F>
   auto WriteTransaction(F&& fn) -> std::invoke_result_t<F, Connection&> {
-    return Write([&](Connection& db) -> std::invoke_result_t<F, Connection&> {
-      auto tx = Transaction::Begin(db, Transaction::Kind::kWrite);
-      if (!tx.ok()) return tx.status();
-      auto result = fn(db);
-      if (!result.ok()) return result;
-      Status committed = tx->Commit();
-      if (!committed.ok()) return committed;
-      return result;
+    using R = std::invoke_result_t<F, Connection&>;
+    std::optional<R> result;
+    Status committed = group_->Run([&](Connection& db) -> Status {
+      result.emplace(fn(db));
+      return StatusOf(*result);
     });
+    if (committed.ok()) {
+      local_commits_.fetch_add(1, std::memory_order_relaxed);
+      return std::move(*result);
+    }
+    if (result && !StatusOf(*result).ok()) return std::move(*result);
+    return committed;
+  }
+
+  static const Status& StatusOf(const Status& status) { return status; }
+  template <typename T>
+  static const Status& StatusOf(const Result<T>& result) {
+    return result.status();
   }
 
   int schema_version_ = 0;
 
   std::mutex writer_mutex_;
   std::unique_ptr<Connection> writer_;   // guarded by writer_mutex_
+  std::unique_ptr<GroupCommit> group_;   // runs WriteTransaction on writer_
   std::unique_ptr<ReaderPool> readers_;  // null for an in-memory database
 
   std::atomic<int64_t> local_commits_{0};

@@ -1,7 +1,8 @@
 -- wrk script: at the end of a run, print one machine-readable line that
--- run.sh parses. Used on its own for GET runs (it defines no response hook,
--- so wrk does not hand every response to Lua and the GET figures stay
--- wrk's own); post.lua loads it for the POST runs.
+-- the run.sh scripts parse (bench/lib.sh's run_wrk and field). Used on its
+-- own for GET runs (it defines no response hook, so wrk does not hand every
+-- response to Lua and the GET figures stay wrk's own); scripts that make
+-- their own requests (comments/post.lua, scale/urls.lua) load it.
 --
 -- The line: BENCH requests=N seconds=S rps=R bytes=B p50_ms=.. p99_ms=..
 --           max_ms=.. err_connect=.. err_read=.. err_write=.. err_timeout=..
