@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <fstream>
 #include <iterator>
 
@@ -160,25 +161,69 @@ std::optional<DateFormat> ParseDateFormat(std::string_view name) {
   return std::nullopt;
 }
 
-std::string FormatDate(int64_t local, DateFormat format) {
-  const CivilDate c = ToCivil(local);
+namespace {
+
+// Dates are formatted on every page for every comment: plain appends, no
+// format-string parsing.
+void AppendNumber(std::string& out, int64_t n, int min_digits) {
+  char buf[24];
+  const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+  for (int pad = n < 0 ? 0 : min_digits - static_cast<int>(end - buf); pad > 0; --pad) out += '0';
+  out.append(buf, end);
+}
+
+void AppendDate(std::string& out, const CivilDate& c, DateFormat format) {
   switch (format) {
-    case DateFormat::kMonthDayYear: return fmt::format("{} {}, {}", kMonthNames[c.month - 1], c.day, c.year);
-    case DateFormat::kIso: return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
+    case DateFormat::kMonthDayYear:
+      out += kMonthNames[c.month - 1];
+      out += ' ';
+      AppendNumber(out, c.day, 1);
+      out += ", ";
+      AppendNumber(out, c.year, 1);
+      return;
+    case DateFormat::kIso:
+      AppendNumber(out, c.year, 4);
+      out += '-';
+      AppendNumber(out, c.month, 2);
+      out += '-';
+      AppendNumber(out, c.day, 2);
+      return;
     case DateFormat::kDayMonthYear: break;
   }
-  return fmt::format("{} {} {}", c.day, kMonthNames[c.month - 1], c.year);
+  AppendNumber(out, c.day, 1);
+  out += ' ';
+  out += kMonthNames[c.month - 1];
+  out += ' ';
+  AppendNumber(out, c.year, 1);
+}
+
+}  // namespace
+
+std::string FormatDate(int64_t local, DateFormat format) {
+  std::string out;
+  AppendDate(out, ToCivil(local), format);
+  return out;
 }
 
 std::string DateStyle::Date(int64_t utc) const { return FormatDate(utc + zone.OffsetAt(utc), format); }
 
 std::string DateStyle::DateTime(int64_t utc) const {
-  const int64_t local = utc + zone.OffsetAt(utc);
-  const CivilDate c = ToCivil(local);
-  if (zone.name() == "UTC")
-    return fmt::format("{} at {:02}:{:02} UTC", FormatDate(local, format), c.seconds / 3600, c.seconds % 3600 / 60);
-  return fmt::format("{} at {:02}:{:02}, {} time", FormatDate(local, format), c.seconds / 3600, c.seconds % 3600 / 60,
-                     zone.name());
+  const CivilDate c = ToCivil(utc + zone.OffsetAt(utc));
+  std::string out;
+  out.reserve(40);
+  AppendDate(out, c, format);
+  out += " at ";
+  AppendNumber(out, c.seconds / 3600, 2);
+  out += ':';
+  AppendNumber(out, c.seconds % 3600 / 60, 2);
+  if (zone.name() == "UTC") {
+    out += " UTC";
+  } else {
+    out += ", ";
+    out += zone.name();
+    out += " time";
+  }
+  return out;
 }
 
 }  // namespace chancery

@@ -22,6 +22,14 @@ std::string Clean(std::string_view text, bool keep_lines) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t pos = 0; pos < text.size();) {
+    // Printable ASCII, most of any comment, needs no decoding: copy the run.
+    std::size_t run = pos;
+    while (run < text.size() && text[run] >= 0x20 && text[run] < 0x7F) ++run;
+    if (run > pos) {
+      out.append(text.data() + pos, run - pos);
+      pos = run;
+      continue;
+    }
     const char32_t cp = DecodeUtf8(text, pos);
     if (cp == '\r') {
       if (pos < text.size() && text[pos] == '\n') ++pos;
@@ -125,6 +133,9 @@ void AppendLink(std::string& out, std::string_view url, std::string_view label) 
 void AppendLine(std::string& out, std::string_view line) {
   std::size_t plain_from = 0;
   for (std::size_t i = 0; i < line.size();) {
+    // Every URL starts with "h" or "H": skip to the next one.
+    while (i < line.size() && (line[i] | 0x20) != 'h') ++i;
+    if (i == line.size()) break;
     const std::size_t scheme = (i == 0 || !IsAsciiAlnum(line[i - 1])) ? SchemeLength(line, i) : 0;
     const std::size_t length = scheme ? UrlLength(line, i, scheme) : 0;
     if (length == 0) {

@@ -243,6 +243,7 @@ struct Site::Impl {
   }
 
   Response Article(const Request& request) {
+    const auto pinned = store.PinReads();  // the page's reads in one snapshot
     auto found = store.FindVisibleArticle(request.Param("slug"), clock());
     if (!found.ok()) return ServerError(found.status(), "finding article");
     if (!found.value()) return NotFound(request);
@@ -905,10 +906,14 @@ void Site::RegisterRoutes(http::Router& router) {
     return [this, fn](const Request& r) { return (this->*fn)(r); };
   };
   // A public page the cache may keep, with what it shows besides "site".
-  auto cached = [](http::Handler handler, std::initializer_list<std::string_view> scopes) {
+  auto cached = [this](http::Handler handler, std::initializer_list<std::string_view> scopes) {
     std::vector<std::string> names(scopes.begin(), scopes.end());
-    return [handler = std::move(handler), names = std::move(names)](const Request& r) {
-      Response response = handler(r);
+    return [this, handler = std::move(handler), names = std::move(names)](const Request& r) {
+      Response response;
+      {
+        const auto pinned = impl_->store.PinReads();  // the page's reads in one snapshot
+        response = handler(r);
+      }
       MarkCacheable(response, {});
       if (!response.cache_scopes.empty()) response.cache_scopes.insert(response.cache_scopes.end(), names.begin(), names.end());
       return response;

@@ -449,6 +449,19 @@ class Store {
   // change; cheap to call. Used to drop cached pages.
   virtual Result<int64_t> DataVersion() = 0;
 
+  // While the returned scope lives, every read this thread makes through
+  // this store shares one read transaction: a page's dozen queries see one
+  // state of the database, and pay for one snapshot instead of one each.
+  // Writes are not part of it (and reads in the scope do not see this
+  // thread's writes made after its first read). A scope opened while one is
+  // open on the thread joins it. Null when the backend has nothing to pin
+  // (the default); reads then run as they would without it.
+  class ReadScope {
+   public:
+    virtual ~ReadScope() = default;
+  };
+  virtual std::unique_ptr<ReadScope> PinReads() { return nullptr; }
+
   // The change log (see ChangeBatch). Each scope keeps only its newest row,
   // so one commit adds a row per scope it touched, and ids have holes.
   //

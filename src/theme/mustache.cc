@@ -582,13 +582,91 @@ bool Truthy(const json::value& v) {
   return false;
 }
 
+// True when one of the 8 bytes at `p` is & < > " or '. XOR with the
+// character repeated turns its copies into zero bytes, and
+// (x - 0x01..01) & ~x & 0x80..80 is non-zero exactly when x has a zero byte.
+bool HasSpecialByte(const char* p) {
+  uint64_t word;
+  std::memcpy(&word, p, sizeof word);
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  auto has_byte = [&](unsigned char c) {
+    const uint64_t x = word ^ (kOnes * c);
+    return (x - kOnes) & ~x & kHighs;
+  };
+  return (has_byte('&') | has_byte('<') | has_byte('>') | has_byte('"') | has_byte('\'')) != 0;
+}
+
+// Passes `text` to append(string_view) in pieces, with & < > " ' replaced by
+// entities. Most text has nothing to escape: it is skipped eight bytes at a
+// time, the rest tested byte by byte, and the runs between the few bytes
+// that need an entity are passed whole.
+template <typename Append>
+void EscapeHtml(std::string_view text, Append&& append) {
+  static constexpr std::array<bool, 256> kSpecial = [] {
+    std::array<bool, 256> special{};
+    for (unsigned char c : {'&', '<', '>', '"', '\''}) special[c] = true;
+    return special;
+  }();
+  size_t start = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    while (i + 8 <= text.size() && !HasSpecialByte(text.data() + i)) i += 8;
+    if (i >= text.size()) break;
+    if (!kSpecial[static_cast<unsigned char>(text[i])]) continue;
+    std::string_view entity;
+    switch (text[i]) {
+      case '&':
+        entity = "&amp;";
+        break;
+      case '<':
+        entity = "&lt;";
+        break;
+      case '>':
+        entity = "&gt;";
+        break;
+      case '"':
+        entity = "&quot;";
+        break;
+      default:
+        entity = "&#39;";
+        break;
+    }
+    if (i > start) append(text.substr(start, i - start));
+    append(entity);
+    start = i + 1;
+  }
+  if (start < text.size()) append(text.substr(start));
+}
+
+// The rendered page, written through a cursor: its many small pieces (a
+// line of template, its indentation, an escaped name) each cost a bounds
+// check and a copy, not a call into std::string. The string is sized ahead
+// and cut to the written length by Finish.
+class Output {
+ public:
+  explicit Output(std::string& out) : out_(out) { out_.resize(out_.capacity()); }
+  void Append(std::string_view piece) {
+    if (piece.empty()) return;
+    if (piece.size() > out_.size() - size_) Grow(piece.size());
+    std::memcpy(out_.data() + size_, piece.data(), piece.size());
+    size_ += piece.size();
+  }
+  void Finish() { out_.resize(size_); }
+
+ private:
+  void Grow(size_t more) { out_.resize(std::max(out_.size() * 2, size_ + more)); }
+
+  std::string& out_;
+  size_t size_ = 0;
+};
+
 }  // namespace
 
 // Walks a compiled tree for one Render call. Holds only pointers into the
 // context and the templates; lives on the caller's stack.
 class Renderer {
  public:
-  Renderer(std::string& out, const PartialResolver& partials) : out_(out), partials_(partials) {
+  Renderer(Output& out, const PartialResolver& partials) : out_(out), partials_(partials) {
     stack_.reserve(16);
   }
 
@@ -752,7 +830,7 @@ class Renderer {
   void EmitText(std::string_view text) {
     const std::string_view indent = ActiveIndent();
     if (indent.empty()) {
-      out_.append(text);
+      out_.Append(text);
       at_line_start_ = EndsWithNewline(text);
       return;
     }
@@ -761,8 +839,8 @@ class Renderer {
       const size_t nl = text.find('\n', pos);
       const size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
       const std::string_view line = text.substr(pos, end - pos);
-      if (at_line_start_ && line != "\n" && line != "\r\n") out_.append(indent);
-      out_.append(line);
+      if (at_line_start_ && line != "\n" && line != "\r\n") out_.Append(indent);
+      out_.Append(line);
       at_line_start_ = nl != std::string_view::npos;
       pos = end;
     }
@@ -772,7 +850,7 @@ class Renderer {
   // newlines are not indented (they are data, not template lines).
   void BeginValue() {
     if (at_line_start_) {
-      out_.append(ActiveIndent());
+      out_.Append(ActiveIndent());
       at_line_start_ = false;
     }
   }
@@ -787,9 +865,9 @@ class Renderer {
         BeginValue();
         const std::string_view text(s.data(), s.size());
         if (escape) {
-          AppendHtmlEscaped(text, out_);
+          EscapeHtml(text, [this](std::string_view piece) { out_.Append(piece); });
         } else {
-          out_.append(text);
+          out_.Append(text);
         }
         return;
       }
@@ -804,7 +882,7 @@ class Renderer {
         break;
       case json::kind::bool_:
         BeginValue();
-        out_.append(v.get_bool() ? "true" : "false");
+        out_.Append(v.get_bool() ? "true" : "false");
         return;
       case json::kind::null:
       case json::kind::array:
@@ -813,13 +891,13 @@ class Renderer {
     }
     if (r.ec != std::errc()) return;
     BeginValue();
-    out_.append(buf, r.ptr);
+    out_.Append(std::string_view(buf, static_cast<size_t>(r.ptr - buf)));
   }
 
   static inline const json::value kNull;
   static constexpr size_t kAllLevels = std::numeric_limits<size_t>::max();
 
-  std::string& out_;
+  Output& out_;
   const PartialResolver& partials_;
   std::vector<std::pair<const Node*, const Template*>> resolved_;  // static partial and parent tags met so far
   std::vector<const json::value*> stack_;  // context stack, innermost last
@@ -853,8 +931,10 @@ std::string Render(const Template& tmpl, std::span<const json::value* const> con
   const size_t last = compiled.last_size.load(std::memory_order_relaxed);
   std::string out;
   out.reserve(std::max(compiled.size_hint, last + last / 8));
-  Renderer renderer(out, partials);
+  Output output(out);
+  Renderer renderer(output, partials);
   renderer.Run(compiled, contexts);
+  output.Finish();
   compiled.last_size.store(out.size(), std::memory_order_relaxed);
   return out;
 }
@@ -873,64 +953,8 @@ Result<std::string> RenderString(std::string_view source, const json::value& con
   });
 }
 
-namespace {
-
-// True when one of the 8 bytes at `p` is & < > " or '. XOR with the
-// character repeated turns its copies into zero bytes, and
-// (x - 0x01..01) & ~x & 0x80..80 is non-zero exactly when x has a zero byte.
-bool HasSpecialByte(const char* p) {
-  uint64_t word;
-  std::memcpy(&word, p, sizeof word);
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr uint64_t kHighs = 0x8080808080808080ULL;
-  auto has_byte = [&](unsigned char c) {
-    const uint64_t x = word ^ (kOnes * c);
-    return (x - kOnes) & ~x & kHighs;
-  };
-  return (has_byte('&') | has_byte('<') | has_byte('>') | has_byte('"') | has_byte('\'')) != 0;
-}
-
-}  // namespace
-
 void AppendHtmlEscaped(std::string_view text, std::string& out) {
-  // Most text has nothing to escape: skip it eight bytes at a time, test
-  // the rest byte by byte, and copy the runs between the few bytes that need
-  // an entity.
-  static constexpr std::array<bool, 256> kSpecial = [] {
-    std::array<bool, 256> special{};
-    for (unsigned char c : {'&', '<', '>', '"', '\''}) special[c] = true;
-    return special;
-  }();
-  size_t start = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    while (i + 8 <= text.size() && !HasSpecialByte(text.data() + i)) i += 8;
-    if (i >= text.size()) break;
-    if (!kSpecial[static_cast<unsigned char>(text[i])]) continue;
-    std::string_view entity;
-    switch (text[i]) {
-      case '&':
-        entity = "&amp;";
-        break;
-      case '<':
-        entity = "&lt;";
-        break;
-      case '>':
-        entity = "&gt;";
-        break;
-      case '"':
-        entity = "&quot;";
-        break;
-      case '\'':
-        entity = "&#39;";
-        break;
-      default:
-        continue;
-    }
-    out.append(text.data() + start, i - start);
-    out.append(entity);
-    start = i + 1;
-  }
-  out.append(text.data() + start, text.size() - start);
+  EscapeHtml(text, [&out](std::string_view piece) { out.append(piece); });
 }
 
 }  // namespace chancery::theme

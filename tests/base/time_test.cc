@@ -41,6 +41,12 @@ TEST(DateFormat, EachFormatReadsAsDocumented) {
   EXPECT_EQ(FormatDate(kNoonNov29, DateFormat::kDayMonthYear), "29 November 2026");
   EXPECT_EQ(FormatDate(kNoonNov29, DateFormat::kMonthDayYear), "November 29, 2026");
   EXPECT_EQ(FormatDate(kNoonNov29, DateFormat::kIso), "2026-11-29");
+  // Single digits: the day is not padded in words, every ISO field is.
+  const int64_t early = *ParseLocalDateTime("0999-03-05T09:05");
+  EXPECT_EQ(FormatDate(early, DateFormat::kDayMonthYear), "5 March 999");
+  EXPECT_EQ(FormatDate(early, DateFormat::kMonthDayYear), "March 5, 999");
+  EXPECT_EQ(FormatDate(early, DateFormat::kIso), "0999-03-05");
+  EXPECT_EQ(DateStyle{}.DateTime(early), "5 March 999 at 09:05 UTC");
   EXPECT_EQ(ParseDateFormat("iso"), DateFormat::kIso);
   EXPECT_EQ(ParseDateFormat("day_month_year"), DateFormat::kDayMonthYear);
   EXPECT_EQ(ParseDateFormat("month_day_year"), DateFormat::kMonthDayYear);

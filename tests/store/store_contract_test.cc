@@ -1000,6 +1000,47 @@ TEST_P(StoreContractTest, DataVersionSeesCommitsFromAnotherStore) {
   EXPECT_EQ(*store_->DataVersion(), *after);
 }
 
+TEST_P(StoreContractTest, PinnedReadsShareOneSnapshot) {
+  if (!GetParam().file) {
+    // Nothing to pin in memory: reads simply go on as before.
+    EXPECT_EQ(store_->PinReads(), nullptr);
+    return;
+  }
+  Save(MakeArticle("first", ArticleStatus::kPublished, kNow - 100, {"ana"}, {"asia"}));
+  ASSERT_TRUE(store_->PutSetting("site.title", "Before").ok());
+  std::unique_ptr<Store> other = Open();
+  ASSERT_NE(other, nullptr);
+  {
+    auto pinned = store_->PinReads();
+    ASSERT_NE(pinned, nullptr);
+    EXPECT_EQ(store_->PinReads(), nullptr) << "a second scope on the thread joins the first";
+    EXPECT_EQ(store_->GetSetting("site.title")->value_or(""), "Before");
+    // Another process commits while the page is being read: the rest of
+    // the page still sees the state its first read saw.
+    ASSERT_TRUE(other->PutSetting("site.title", "After").ok());
+    Article later = MakeArticle("second", ArticleStatus::kPublished, kNow - 50, {"ana"}, {"asia"});
+    ASSERT_TRUE(other->SaveArticle(later).ok());
+    EXPECT_EQ(store_->GetSetting("site.title")->value_or(""), "Before");
+    auto second = store_->FindVisibleArticle("second", kNow);
+    ASSERT_TRUE(second.ok()) << second.status().ToString();  // its own read transaction joins the scope
+    EXPECT_FALSE(second->has_value());
+    ArticleQuery query;
+    query.now = kNow;
+    EXPECT_EQ(List(query).items.size(), 1u);
+    // Another thread is not held to this one's snapshot.
+    std::string elsewhere;
+    std::thread([&] { elsewhere = store_->GetSetting("site.title")->value_or(""); }).join();
+    EXPECT_EQ(elsewhere, "After");
+  }
+  // The scope's end ends the snapshot, and writes were never blocked by it.
+  EXPECT_EQ(store_->GetSetting("site.title")->value_or(""), "After");
+  auto second = store_->FindVisibleArticle("second", kNow);
+  ASSERT_TRUE(second.ok());
+  EXPECT_TRUE(second->has_value());
+  auto again = store_->PinReads();
+  EXPECT_NE(again, nullptr) << "a new scope can begin once the last one ended";
+}
+
 TEST_P(StoreContractTest, ConcurrentReadsWhileWriting) {
   constexpr int kWrites = 60;
   Save(MakeArticle("seed", ArticleStatus::kPublished, kNow - 1000, {"ana"}, {"asia"}));

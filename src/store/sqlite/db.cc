@@ -206,17 +206,24 @@ Result<int64_t> Connection::QueryInt(std::string_view sql) {
 // ---- Transaction ----------------------------------------------------------------
 
 Result<Transaction> Transaction::Begin(Connection& db, Kind kind) {
+  // A read on a connection already in a transaction (a pinned snapshot,
+  // Store::PinReads) is part of that one: it neither begins nor ends it.
+  if (kind == Kind::kRead && !db.InAutocommit()) return Transaction(&db, /*joined=*/true);
   CHANCERY_RETURN_IF_ERROR(db.Exec(kind == Kind::kWrite ? "BEGIN IMMEDIATE" : "BEGIN"));
-  return Transaction(&db);
+  return Transaction(&db, /*joined=*/false);
 }
 
 Transaction::~Transaction() {
   // Some errors (I/O, out of memory) already rolled the transaction back.
-  if (db_ != nullptr && !db_->InAutocommit()) (void)db_->Exec("ROLLBACK");
+  if (db_ != nullptr && !joined_ && !db_->InAutocommit()) (void)db_->Exec("ROLLBACK");
 }
 
 Status Transaction::Commit() {
   if (db_ == nullptr) return Status::Internal("transaction committed twice");
+  if (joined_) {
+    db_ = nullptr;
+    return Status::Ok();
+  }
   Status status = db_->Exec("COMMIT");
   // A failed COMMIT (e.g. BUSY) leaves the transaction open; the destructor
   // then rolls it back.

@@ -167,13 +167,14 @@ class Connection {
 class Transaction {
  public:
   enum class Kind {
-    kRead,   // BEGIN (deferred): a consistent snapshot for several queries
+    kRead,   // BEGIN (deferred): a consistent snapshot for several queries;
+             // joins the transaction the connection is already in, if any
     kWrite,  // BEGIN IMMEDIATE: takes the write lock now, so it cannot fail
              // with BUSY half-way through
   };
   static Result<Transaction> Begin(Connection& db, Kind kind);
 
-  Transaction(Transaction&& other) noexcept : db_(other.db_) { other.db_ = nullptr; }
+  Transaction(Transaction&& other) noexcept : db_(other.db_), joined_(other.joined_) { other.db_ = nullptr; }
   Transaction& operator=(Transaction&&) = delete;
   Transaction(const Transaction&) = delete;
   ~Transaction();
@@ -181,8 +182,9 @@ class Transaction {
   Status Commit();
 
  private:
-  explicit Transaction(Connection* db) : db_(db) {}
+  Transaction(Connection* db, bool joined) : db_(db), joined_(joined) {}
   Connection* db_;  // null once committed or rolled back
+  bool joined_;     // part of a transaction begun by someone else
 };
 
 }  // namespace chancery::store::sqlite

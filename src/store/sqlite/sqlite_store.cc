@@ -508,6 +508,39 @@ Result<int64_t> SqliteStore::DataVersion() {
   return local + data_version_changes_;
 }
 
+// ---- Pinned reads --------------------------------------------------------------------
+
+// Holds a reader connection for its thread, in a deferred read transaction:
+// SQLite takes the snapshot at the first read and keeps it until COMMIT.
+class SqliteStore::PinnedReads final : public Store::ReadScope {
+ public:
+  PinnedReads(SqliteStore* store, ReaderPool::Lease lease) : lease_(std::move(lease)), pinned_{store, &lease_.db()} {
+    SqliteStore::pinned_ = &pinned_;
+  }
+  PinnedReads(const PinnedReads&) = delete;
+  PinnedReads& operator=(const PinnedReads&) = delete;
+  ~PinnedReads() override {
+    SqliteStore::pinned_ = nullptr;
+    // A read-only transaction: COMMIT and ROLLBACK both just end it. A
+    // failure was already reported to the read that caused it.
+    if (!lease_.db().InAutocommit()) (void)lease_.db().Exec("COMMIT");
+  }
+
+ private:
+  ReaderPool::Lease lease_;  // returned to the pool after the COMMIT
+  Pinned pinned_;
+};
+
+std::unique_ptr<Store::ReadScope> SqliteStore::PinReads() {
+  // Nothing to pin for an in-memory database (its reads take the writer's
+  // lock for each call), and an open scope on this thread already covers.
+  if (readers_ == nullptr || pinned_ != nullptr) return nullptr;
+  auto lease = readers_->Acquire();
+  if (!lease.ok()) return nullptr;  // each read then reports the error itself
+  if (!lease->db().Exec("BEGIN").ok()) return nullptr;
+  return std::make_unique<PinnedReads>(this, std::move(lease).value());
+}
+
 // ---- Settings ----------------------------------------------------------------------
 
 Result<std::optional<std::string>> SqliteStore::GetSetting(std::string_view key) {

@@ -93,6 +93,7 @@ class SqliteStore final : public Store {
 
   int SchemaVersion() override { return schema_version_; }
   Result<int64_t> DataVersion() override;
+  std::unique_ptr<ReadScope> PinReads() override;
 
   Result<std::optional<std::string>> GetSetting(std::string_view key) override;
   Status PutSetting(std::string_view key, std::string_view value) override;
@@ -198,6 +199,7 @@ class SqliteStore final : public Store {
   // in-memory database). fn returns a Status or a Result.
   template <typename F>
   auto Read(F&& fn) -> std::invoke_result_t<F, Connection&> {
+    if (pinned_ != nullptr && pinned_->store == this) return fn(*pinned_->db);
     if (readers_ == nullptr) {
       std::lock_guard lock(writer_mutex_);
       return fn(*writer_);
@@ -247,6 +249,15 @@ class SqliteStore final : public Store {
   static const Status& StatusOf(const Result<T>& result) {
     return result.status();
   }
+
+  // The reader connection PinReads holds for this thread, in its read
+  // transaction; Read uses it while it is set for this store.
+  struct Pinned {
+    const SqliteStore* store;
+    Connection* db;
+  };
+  class PinnedReads;
+  static inline thread_local Pinned* pinned_ = nullptr;
 
   int schema_version_ = 0;
 

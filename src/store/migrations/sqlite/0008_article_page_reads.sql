@@ -21,7 +21,8 @@ UPDATE article_insights AS i SET index_text = CASE
                  AND (instr(x.actor_id || x.name || x.kind || x.country, char(30)) > 0
                       OR instr(x.actor_id || x.name || x.kind || x.country, char(31)) > 0))
     OR EXISTS (SELECT 1 FROM article_insight_pairs x WHERE x.article_id = i.article_id
-                 AND (instr(x.actor_a || x.actor_b, char(30)) > 0 OR instr(x.actor_a || x.actor_b, char(31)) > 0))
+                 AND (instr(x.actor_a || x.actor_b, char(30)) > 0
+                      OR instr(x.actor_a || x.actor_b, char(31)) > 0))
   THEN NULL
   ELSE coalesce((SELECT group_concat(r, char(30)) FROM (
          SELECT 'a' || char(31) || x.position || char(31) || x.actor_id || char(31) || x.name || char(31) ||
