@@ -376,9 +376,17 @@ struct Site::Impl {
   }
 
   Response PostComment(const Request& request) {
-    auto found = ArticleFor(request);
-    if (auto* r = std::get_if<Response>(&found)) return std::move(*r);
-    const store::Article& article = std::get<store::Article>(found);
+    // Deciding needs only the article's summary; a post that is not taken
+    // shows the whole page again, and loads it then.
+    auto summary = store.FindVisibleArticleSummary(request.Param("slug"), clock());
+    if (!summary.ok()) return ServerError(summary.status(), "finding article");
+    if (!summary.value()) return NotFound(request);
+    const store::Article& article = *summary.value();
+    auto page = [&](const FormState& state, int status, const std::string& unsent = "") -> Response {
+      auto full = ArticleFor(request);
+      if (auto* r = std::get_if<Response>(&full)) return std::move(*r);
+      return ArticlePage(std::get<store::Article>(full), request, &state, status, unsent);
+    };
     const std::string article_url = "/articles/" + article.slug;
     if (!http::IsFormUrlEncoded(request))
       return MessagePage(415, "Comment not posted",
@@ -423,9 +431,9 @@ struct Site::Impl {
       }
       case comments::Outcome::kInvalid:
         state.errors = result->errors;
-        return ArticlePage(article, request, &state, 422);
+        return page(state, 422);
       case comments::Outcome::kClosed:
-        return ArticlePage(article, request, &state, 403, state.form.comment);
+        return page(state, 403, state.form.comment);
       case comments::Outcome::kRateLimited: {
         state.notice = fmt::format(
             "You have posted {} in the last minute, the most this site takes. Please wait a minute and send "
@@ -433,7 +441,7 @@ struct Site::Impl {
             pipeline.settings()->rate_limit_per_minute == 1
                 ? std::string("a comment")
                 : fmt::format("{} comments", pipeline.settings()->rate_limit_per_minute));
-        Response r = ArticlePage(article, request, &state, 429);
+        Response r = page(state, 429);
         r.headers.Set("Retry-After", "60");
         return r;
       }
@@ -441,7 +449,7 @@ struct Site::Impl {
         state.notice =
             "You have already posted this comment. It is shown on this page, or is awaiting moderation if it "
             "is not shown yet.";
-        return ArticlePage(article, request, &state, 409);
+        return page(state, 409);
     }
     return ServerError(Status::Internal("unknown outcome"), "posting a comment");
   }

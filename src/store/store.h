@@ -508,6 +508,10 @@ class Store {
   virtual Result<std::optional<Article>> FindArticle(std::string_view slug) = 0;
   // Only when visible to readers at `now` (published, or scheduled and due).
   virtual Result<std::optional<Article>> FindVisibleArticle(std::string_view slug, int64_t now) = 0;
+  // As FindVisibleArticle without what only its page shows: the body
+  // columns (body_markdown, body_html and plain_text are empty) and the
+  // authors and tags. What a comment post needs to decide.
+  virtual Result<std::optional<Article>> FindVisibleArticleSummary(std::string_view slug, int64_t now) = 0;
   virtual Result<ArticlePage> ListVisibleArticles(const ArticleQuery& query) = 0;
   virtual Result<Adjacent> AdjacentArticles(const Article& article, int64_t now) = 0;
 

@@ -379,12 +379,29 @@ TEST_P(StoreContractTest, VisibilityFollowsStatusAndTime) {
     ASSERT_TRUE(found.ok());
     EXPECT_FALSE(found->has_value()) << hidden;
     EXPECT_TRUE(store_->FindArticle(hidden)->has_value()) << hidden;
+    auto summary = store_->FindVisibleArticleSummary(hidden, kNow);
+    ASSERT_TRUE(summary.ok());
+    EXPECT_FALSE(summary->has_value()) << hidden;
   }
   for (const char* shown : {"scheduled-due", "scheduled-now", "published"}) {
     auto found = store_->FindVisibleArticle(shown, kNow);
     ASSERT_TRUE(found.ok());
     ASSERT_TRUE(found->has_value()) << shown;
     EXPECT_EQ((*found)->body_html, "<p>Body of <strong>" + std::string(shown) + "</strong></p>");
+    // The summary: the same article without its body and links.
+    auto summary = store_->FindVisibleArticleSummary(shown, kNow);
+    ASSERT_TRUE(summary.ok());
+    ASSERT_TRUE(summary->has_value()) << shown;
+    const Article& a = **summary;
+    EXPECT_EQ(a.id, (*found)->id);
+    EXPECT_EQ(a.slug, shown);
+    EXPECT_EQ(a.title, (*found)->title);
+    EXPECT_EQ(a.published_at, (*found)->published_at);
+    EXPECT_EQ(a.comments_open, (*found)->comments_open);
+    EXPECT_EQ(a.status, (*found)->status);
+    EXPECT_TRUE(a.body_html.empty());
+    EXPECT_TRUE(a.body_markdown.empty());
+    EXPECT_TRUE(a.authors.empty());
   }
   // Time passes: the scheduled article appears.
   query.now = kNow + 100;

@@ -43,6 +43,8 @@ inline constexpr char kFindArticle[] = "SELECT " CHANCERY_ARTICLE_FULL " FROM ar
 // ?1 slug, ?2 now.
 inline constexpr char kFindVisibleArticle[] =
     "SELECT " CHANCERY_ARTICLE_FULL " FROM articles a WHERE a.slug = ?1 AND " CHANCERY_VISIBLE_AT("?2");
+inline constexpr char kFindVisibleArticleSummary[] =
+    "SELECT " CHANCERY_ARTICLE_SUMMARY " FROM articles a WHERE a.slug = ?1 AND " CHANCERY_VISIBLE_AT("?2");
 
 // ?1 now, ?2 published_at and ?3 id of the article whose neighbours are
 // wanted; ties on published_at are broken by id.

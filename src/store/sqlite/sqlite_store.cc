@@ -770,6 +770,18 @@ Result<std::optional<Article>> SqliteStore::FindVisibleArticle(std::string_view 
                      "find visible article " + Quoted(slug));
 }
 
+Result<std::optional<Article>> SqliteStore::FindVisibleArticleSummary(std::string_view slug, int64_t now) {
+  return WithContext(Read([&](Connection& db) -> Result<std::optional<Article>> {
+                       CHANCERY_ASSIGN_OR_RETURN(StatementLease stmt, db.Prepare(sql::kFindVisibleArticleSummary));
+                       stmt->Bind(1, slug).Bind(2, now);
+                       CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
+                       if (!row) return std::optional<Article>();
+                       CHANCERY_ASSIGN_OR_RETURN(Article article, ReadArticle(*stmt));
+                       return std::optional<Article>(std::move(article));
+                     }),
+                     "find visible article " + Quoted(slug));
+}
+
 Result<ArticlePage> SqliteStore::ListVisibleArticles(const ArticleQuery& query) {
   constexpr int kMaxLimit = 100;
   if (query.limit < 1 || query.limit > kMaxLimit) {

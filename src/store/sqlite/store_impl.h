@@ -110,6 +110,7 @@ class SqliteStore final : public Store {
   Result<SaveOutcome> SaveArticle(Article& article) override;
   Result<std::optional<Article>> FindArticle(std::string_view slug) override;
   Result<std::optional<Article>> FindVisibleArticle(std::string_view slug, int64_t now) override;
+  Result<std::optional<Article>> FindVisibleArticleSummary(std::string_view slug, int64_t now) override;
   Result<ArticlePage> ListVisibleArticles(const ArticleQuery& query) override;
   Result<Adjacent> AdjacentArticles(const Article& article, int64_t now) override;
 
