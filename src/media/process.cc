@@ -10,8 +10,6 @@
 //
 // Each call decodes with the format's own loader (never libvips' guessing
 // loader), so no other libvips loader is reachable from an upload.
-#include <vips/vips.h>
-
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -24,9 +22,14 @@
 
 #include "media/internal.h"
 #include "media/media.h"
+#include "media/vips_library.h"
 
 namespace chancery::media {
 namespace {
+
+// libvips' functions (vips_library.h), set by StartVips: every public
+// function below starts libvips before it makes an image.
+const internal::VipsLibrary* vips = nullptr;
 
 constexpr std::string_view kAcceptedTypes = "a JPEG, PNG, WebP or GIF image";
 
@@ -48,24 +51,24 @@ class Image {
   ~Image() { Reset(); }
 
   VipsImage* get() const { return image_; }
-  // For a libvips output argument: `vips_copy(in, image.out(), nullptr)`.
+  // For a libvips output argument: `vips->copy(in, image.out(), nullptr)`.
   VipsImage** out() {
     Reset();
     return &image_;
   }
   void Reset() {
-    if (image_ != nullptr) g_object_unref(image_);
+    if (image_ != nullptr) vips->object_unref(image_);
     image_ = nullptr;
   }
   // A second reference to the same image.
   Image Share() const {
-    if (image_ != nullptr) g_object_ref(image_);
+    if (image_ != nullptr) vips->object_ref(image_);
     return Image(image_);
   }
 
-  int width() const { return vips_image_get_width(image_); }
-  int frame_height() const { return vips_image_get_page_height(image_); }
-  int frames() const { return vips_image_get_n_pages(image_); }
+  int width() const { return vips->image_get_width(image_); }
+  int frame_height() const { return vips->image_get_page_height(image_); }
+  int frames() const { return vips->image_get_n_pages(image_); }
 
  private:
   VipsImage* image_ = nullptr;
@@ -76,15 +79,15 @@ class Image {
 // With several threads failing at once a message may mix two errors; these
 // messages go to logs only, never to the person uploading.
 std::string TakeVipsError() {
-  char* text = vips_error_buffer_copy();
+  char* text = vips->error_buffer_copy();
   std::string message = text != nullptr ? text : "";
-  g_free(text);
+  vips->free(text);
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   std::replace(message.begin(), message.end(), '\n', ' ');
   return message.empty() ? "unknown libvips error" : message;
 }
 
-void DiscardVipsError() { g_free(vips_error_buffer_copy()); }
+void DiscardVipsError() { vips->free(vips->error_buffer_copy()); }
 
 std::string_view TypeName(ImageType type) {
   switch (type) {
@@ -159,29 +162,31 @@ Status CheckOptions(const ProcessOptions& options) {
 
 // ---- Starting libvips ---------------------------------------------------------
 
-struct VipsStart {
-  std::once_flag once;
-  Status status;
-};
-
 Status StartVips() {
   // libvips is process-wide state by nature; this only records whether the
   // one start succeeded.
-  static VipsStart start;
-  std::call_once(start.once, [] {
-    if (VIPS_INIT("chancery") != 0) {
-      start.status = Status::Internal("libvips could not start: " + TakeVipsError());
+  static std::once_flag once;
+  static Status status;
+  std::call_once(once, [] {
+    auto library = internal::LoadVips();
+    if (!library.ok()) {
+      status = library.status().WithContext("libvips could not start");
+      return;
+    }
+    vips = *library;
+    if (vips->init("chancery") != 0) {
+      status = Status::Internal("libvips could not start: " + TakeVipsError());
       return;
     }
     // One thread per call: the server already runs uploads on a worker pool,
     // and a cache of operations would keep uploaded pixels alive.
-    vips_concurrency_set(1);
-    vips_cache_set_max(0);
+    vips->concurrency_set(1);
+    vips->cache_set_max(0);
     // Loaders libvips marks as unfit for hostile input stay off even if a
     // later caller asks for a loader by guessing.
-    vips_block_untrusted_set(TRUE);
+    vips->block_untrusted_set(TRUE);
   });
-  return start.status;
+  return status;
 }
 
 // ---- Decoding -----------------------------------------------------------------
@@ -196,16 +201,16 @@ int OpenBuffer(std::string_view bytes, ImageType type, VipsImage** out) {
   const size_t size = bytes.size();
   switch (type) {
     case ImageType::kJpeg:
-      return vips_jpegload_buffer(data, size, out, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
+      return vips->jpegload_buffer(data, size, out, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
                                   VIPS_FAIL_ON_ERROR, nullptr);
     case ImageType::kPng:
-      return vips_pngload_buffer(data, size, out, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
+      return vips->pngload_buffer(data, size, out, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
                                  VIPS_FAIL_ON_ERROR, nullptr);
     case ImageType::kWebp:
-      return vips_webpload_buffer(data, size, out, "n", -1, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
+      return vips->webpload_buffer(data, size, out, "n", -1, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
                                   VIPS_FAIL_ON_ERROR, nullptr);
     case ImageType::kGif:
-      return vips_gifload_buffer(data, size, out, "n", -1, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
+      return vips->gifload_buffer(data, size, out, "n", -1, "access", VIPS_ACCESS_SEQUENTIAL, "fail_on",
                                  VIPS_FAIL_ON_ERROR, nullptr);
   }
   return -1;
@@ -213,7 +218,7 @@ int OpenBuffer(std::string_view bytes, ImageType type, VipsImage** out) {
 
 Status CheckPixels(const Image& image, int64_t max_pixels) {
   const int64_t width = image.width();
-  const int64_t total = width * vips_image_get_height(image.get());
+  const int64_t total = width * vips->image_get_height(image.get());
   if (total <= max_pixels) return Status::Ok();
   const int frames = image.frames();
   const std::string frame = std::to_string(width) + " × " + std::to_string(image.frame_height()) + " pixels";
@@ -231,27 +236,27 @@ Status CheckPixels(const Image& image, int64_t max_pixels) {
 // the pixels are then taken as sRGB, which is what a browser would do).
 // Lazy: nothing is computed until the result is read.
 Result<Image> ToDisplayPixels(Image image) {
-  if (vips_image_get_typeof(image.get(), VIPS_META_ICC_NAME) != 0) {
+  if (vips->image_get_typeof(image.get(), VIPS_META_ICC_NAME) != 0) {
     Image converted;
-    if (vips_icc_transform(image.get(), converted.out(), "srgb", "embedded", TRUE, nullptr) == 0) {
+    if (vips->icc_transform(image.get(), converted.out(), "srgb", "embedded", TRUE, nullptr) == 0) {
       image = std::move(converted);
     } else {
       DiscardVipsError();
     }
   }
-  const VipsInterpretation guessed = vips_image_guess_interpretation(image.get());
+  const VipsInterpretation guessed = vips->image_guess_interpretation(image.get());
   const bool grey = guessed == VIPS_INTERPRETATION_B_W || guessed == VIPS_INTERPRETATION_GREY16;
   const VipsInterpretation target = grey ? VIPS_INTERPRETATION_B_W : VIPS_INTERPRETATION_sRGB;
-  if (guessed != target || vips_image_get_format(image.get()) != VIPS_FORMAT_UCHAR) {
+  if (guessed != target || vips->image_get_format(image.get()) != VIPS_FORMAT_UCHAR) {
     Image converted;
-    if (vips_colourspace(image.get(), converted.out(), target, nullptr) != 0) {
+    if (vips->colourspace(image.get(), converted.out(), target, nullptr) != 0) {
       return Status::InvalidArgument("the image uses a colour format that cannot be converted for the web");
     }
     image = std::move(converted);
   }
-  if (vips_image_get_format(image.get()) != VIPS_FORMAT_UCHAR) {
+  if (vips->image_get_format(image.get()) != VIPS_FORMAT_UCHAR) {
     Image cast;
-    if (vips_cast_uchar(image.get(), cast.out(), nullptr) != 0) {
+    if (vips->cast_uchar(image.get(), cast.out(), nullptr) != 0) {
       return Status::Internal("media: cannot convert to 8 bits: " + TakeVipsError());
     }
     image = std::move(cast);
@@ -262,7 +267,7 @@ Result<Image> ToDisplayPixels(Image image) {
 // Decodes every pixel into memory. Truncated and corrupt files fail here,
 // since the header alone can look fine.
 Result<Image> DecodeToMemory(const Image& image) {
-  Image decoded(vips_image_copy_memory(image.get()));
+  Image decoded(vips->image_copy_memory(image.get()));
   if (decoded.get() == nullptr) return Status::Corruption(TakeVipsError());
   return decoded;
 }
@@ -285,7 +290,7 @@ Result<Image> DecodeUpload(std::string_view bytes, ImageType type, int64_t max_p
   // frames as one image would scramble them, and no camera makes them.
   if (decoded->frames() > 1) return decoded;
   Image upright;
-  if (vips_autorot(decoded->get(), upright.out(), nullptr) != 0) {
+  if (vips->autorot(decoded->get(), upright.out(), nullptr) != 0) {
     return Status::Internal("media: cannot apply the EXIF orientation: " + TakeVipsError());
   }
   return upright;
@@ -317,17 +322,17 @@ constexpr std::array<std::string_view, 6> kAnimationFields = {"page-height", "n-
 // rebuilds an EXIF block anyway has nothing from the upload to put in it.
 Result<Image> WithoutMetadata(const Image& image) {
   Image copy;
-  if (vips_copy(image.get(), copy.out(), nullptr) != 0) {
+  if (vips->copy(image.get(), copy.out(), nullptr) != 0) {
     return Status::Internal("media: cannot copy the image: " + TakeVipsError());
   }
-  gchar** fields = vips_image_get_fields(copy.get());
+  gchar** fields = vips->image_get_fields(copy.get());
   for (gchar** field = fields; *field != nullptr; ++field) {
     const std::string_view name = *field;
     if (std::find(kAnimationFields.begin(), kAnimationFields.end(), name) == kAnimationFields.end()) {
-      vips_image_remove(copy.get(), *field);  // false for the core fields (width, ...): they stay
+      vips->image_remove(copy.get(), *field);  // false for the core fields (width, ...): they stay
     }
   }
-  g_strfreev(fields);
+  vips->strfreev(fields);
   return copy;
 }
 
@@ -342,24 +347,24 @@ Result<std::string> Encode(const Image& image, ImageType type, int quality) {
   int failed = -1;
   switch (type) {
     case ImageType::kJpeg:
-      failed = vips_jpegsave_buffer(bare.get(), &buffer, &size, "Q", quality, "strip", TRUE,
+      failed = vips->jpegsave_buffer(bare.get(), &buffer, &size, "Q", quality, "strip", TRUE,
                                     "optimize_coding", TRUE, "interlace", TRUE, nullptr);
       break;
     case ImageType::kPng:
-      failed = vips_pngsave_buffer(bare.get(), &buffer, &size, "strip", TRUE, nullptr);
+      failed = vips->pngsave_buffer(bare.get(), &buffer, &size, "strip", TRUE, nullptr);
       break;
     case ImageType::kWebp:
-      failed = vips_webpsave_buffer(bare.get(), &buffer, &size, "Q", quality, "strip", TRUE, nullptr);
+      failed = vips->webpsave_buffer(bare.get(), &buffer, &size, "Q", quality, "strip", TRUE, nullptr);
       break;
     case ImageType::kGif:
-      failed = vips_gifsave_buffer(bare.get(), &buffer, &size, "strip", TRUE, nullptr);
+      failed = vips->gifsave_buffer(bare.get(), &buffer, &size, "strip", TRUE, nullptr);
       break;
   }
   if (failed != 0) {
     return Status::Internal("media: cannot encode " + std::string(TypeName(type)) + ": " + TakeVipsError());
   }
   std::string bytes(static_cast<const char*>(buffer), size);
-  g_free(buffer);
+  vips->free(buffer);
   if (type == ImageType::kWebp) {
     std::optional<std::string> stripped = internal::StripWebpMetadata(bytes);
     if (!stripped) return Status::Internal("media: libvips wrote a WebP file this module cannot parse");
@@ -373,7 +378,7 @@ Result<std::string> Encode(const Image& image, ImageType type, int quality) {
 Result<Image> ResizeToWidth(const Image& image, int width) {
   if (width == image.width()) return image.Share();
   Image resized;
-  if (vips_thumbnail_image(image.get(), resized.out(), width, "height", VIPS_MAX_COORD, "size",
+  if (vips->thumbnail_image(image.get(), resized.out(), width, "height", VIPS_MAX_COORD, "size",
                            VIPS_SIZE_DOWN, "no_rotate", TRUE, nullptr) != 0) {
     return Status::Internal("media: cannot resize to " + std::to_string(width) + " px: " + TakeVipsError());
   }

@@ -81,13 +81,16 @@ struct Site::Impl {
   // What the layout shows around every page — the site's settings, the
   // theme's asset URLs, the navigation's topics — kept between renders.
   // Never stale: it is used only while the settings object is the same, the
-  // database's DataVersion has not moved (it moves on every commit, by any
-  // process) and the clock has not reached the next scheduled publication
-  // (which changes the topics without a write).
+  // change log's "site" scope has not moved (the topics are tags of visible
+  // articles, which only "site" changes cover; comments and insight results
+  // do not) and the clock has not reached the next scheduled publication
+  // (which changes the topics without a write). The database's DataVersion,
+  // cheaper to read, says when the log needs a look at all.
   struct Globals {
     std::shared_ptr<const SiteOptions> options;
     int64_t data_version = 0;
-    int64_t built_at = 0;  // the clock when it was read
+    int64_t site_mark = 0;  // Store::ScopeChangeMark("site")
+    int64_t built_at = 0;   // the clock when it was read
     int64_t valid_until = std::numeric_limits<int64_t>::max();
     json::value context;  // {site, assets, topics}
   };
@@ -99,15 +102,27 @@ struct Site::Impl {
     // The version is read before the data, so a commit in between leaves
     // the memo marked older than what it holds: the next call rebuilds it.
     const Result<int64_t> version = store.DataVersion();
+    auto usable = [&](const Globals& g) { return g.options == options && g.built_at <= now && now < g.valid_until; };
     if (version.ok()) {
       std::lock_guard lock(globals_mutex);
-      if (globals != nullptr && globals->options == options && globals->data_version == *version &&
-          globals->built_at <= now && now < globals->valid_until)
-        return globals;
+      if (globals != nullptr && usable(*globals) && globals->data_version == *version) return globals;
+    }
+    // Something was committed. Most commits (comments, insight results)
+    // change nothing the layout shows: keep the memo when "site" did not move.
+    const Result<int64_t> mark = store.ScopeChangeMark(kScopeSite);
+    if (version.ok() && mark.ok()) {
+      std::lock_guard lock(globals_mutex);
+      if (globals != nullptr && usable(*globals) && globals->site_mark == *mark) {
+        auto same = std::make_shared<Globals>(*globals);
+        same->data_version = *version;
+        globals = same;
+        return same;
+      }
     }
     auto fresh = std::make_shared<Globals>();
-    bool complete = version.ok();
+    bool complete = version.ok() && mark.ok();
     fresh->data_version = version.ok() ? *version : 0;
+    fresh->site_mark = mark.ok() ? *mark : 0;
     fresh->built_at = now;
     json::array topics = NavTopics(now, &complete);
     if (auto next = store.NextPublication(now); !next.ok()) {

@@ -470,6 +470,10 @@ class Store {
   // is set and `last_id` is the log's newest id, to resume from.
   virtual Result<ChangeBatch> ReadChanges(int64_t after_id, int limit = 1000) = 0;
   virtual Result<int64_t> LastChangeId() = 0;  // 0 when the log is empty
+  // A mark that moves whenever `scope` changes: the id of its newest row,
+  // or the prune mark when that row was pruned (an id at least as new).
+  // Equal marks mean no change of the scope in between. 0 when none.
+  virtual Result<int64_t> ScopeChangeMark(std::string_view scope) = 0;
   // Deletes rows older than `before_at` (Unix s) but always keeps the newest
   // row (so gaps stay detectable); returns rows deleted.
   virtual Result<int64_t> PruneChanges(int64_t before_at) = 0;

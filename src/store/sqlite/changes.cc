@@ -90,6 +90,19 @@ Result<int64_t> SqliteStore::LastChangeId() {
                  "read the last change id");
 }
 
+Result<int64_t> SqliteStore::ScopeChangeMark(std::string_view scope) {
+  return Context(Read([&](Connection& db) -> Result<int64_t> {
+                   CHANCERY_ASSIGN_OR_RETURN(
+                       StatementLease stmt,
+                       db.Prepare("SELECT max(coalesce((SELECT max(id) FROM changes WHERE scope = ?1), 0),"
+                                  " coalesce((SELECT through_id FROM changes_pruned), 0))"));
+                   stmt->Bind(1, scope);
+                   CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
+                   return row ? stmt->Int64(0) : int64_t{0};
+                 }),
+                 "read the change mark of scope " + std::string(scope));
+}
+
 Result<int64_t> SqliteStore::PruneChanges(int64_t before_at) {
   // One statement, so it needs no transaction of its own; the prune mark is
   // the trigger's to keep.

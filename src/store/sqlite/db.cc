@@ -146,6 +146,8 @@ Result<std::unique_ptr<Connection>> Connection::Open(const ConnectionOptions& op
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   Status status = db->ExecScript("PRAGMA foreign_keys = ON;");
   if (status.ok() && options.query_only) status = db->ExecScript("PRAGMA query_only = ON;");
+  if (status.ok() && options.cache_kib > 0)
+    status = db->ExecScript("PRAGMA cache_size = -" + std::to_string(options.cache_kib) + ";");
   if (!status.ok()) return status.WithContext("configure connection to '" + options.path + "'");
   return db;
 }

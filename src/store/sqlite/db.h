@@ -108,6 +108,9 @@ struct ConnectionOptions {
   int busy_timeout_ms = 5000;
   // Refuse writes on this connection (PRAGMA query_only), for reader pools.
   bool query_only = false;
+  // The connection's page cache in KiB (PRAGMA cache_size = -N); 0 keeps
+  // SQLite's default (2 MiB).
+  int cache_kib = 0;
 };
 
 class Connection {

@@ -190,6 +190,7 @@ class SqliteStore final : public Store {
   // ---- Change log (changes.cc) ----
   Result<ChangeBatch> ReadChanges(int64_t after_id, int limit) override;
   Result<int64_t> LastChangeId() override;
+  Result<int64_t> ScopeChangeMark(std::string_view scope) override;
   Result<int64_t> PruneChanges(int64_t before_at) override;
   Result<std::optional<int64_t>> NextPublication(int64_t now) override;
 
