@@ -228,6 +228,23 @@ TEST(SiteNavigation, TopicsFollowAnotherProcesssCommits) {
     ASSERT_TRUE((*other)->SaveArticle(second).ok());
   }
   EXPECT_NE(Nav(site.Home(home).BodyView()).find("/tags/energy"), std::string::npos);
+  // A comment moves the data version but not the "site" scope the memo
+  // keys on; a tag renamed elsewhere after it still shows at once.
+  store::Comment comment;
+  comment.article_id = first.id;
+  comment.author_name = "Reader";
+  comment.author_email = "reader@example.org";
+  comment.body = "A fair point.";
+  comment.status = store::CommentStatus::kApproved;
+  comment.created_at = kNow - 50;
+  ASSERT_TRUE((*store)->AddComment(comment).ok());
+  EXPECT_NE(Nav(site.Home(home).BodyView()).find(">energy</a>"), std::string::npos);
+  {
+    auto other = store::Store::Open({.url = url});
+    ASSERT_TRUE(other.ok()) << other.status().ToString();
+    ASSERT_TRUE((*other)->UpsertTag({.id = 0, .slug = "energy", .name = "Energy security"}).ok());
+  }
+  EXPECT_NE(Nav(site.Home(home).BodyView()).find(">Energy security</a>"), std::string::npos);
   store->reset();
   std::filesystem::remove_all(dir);
 }

@@ -710,6 +710,39 @@ TEST_F(ChangesTest, PruneKeepsTheNewestRowAndReportsTheGap) {
   EXPECT_EQ(*again, 0);
 }
 
+// The mark the layout's memo keys on: it moves with its scope and no other,
+// and a pruned row of the scope cannot bring an old mark back.
+TEST_F(ChangesTest, ScopeChangeMarkMovesWithItsScopeOnly) {
+  auto mark = [&](const std::string& scope) {
+    auto m = store_->ScopeChangeMark(scope);
+    EXPECT_TRUE(m.ok()) << m.status().ToString();
+    return m.ok() ? *m : -1;
+  };
+  const int64_t a = Published("a-thaw");
+  const int64_t site = mark("site");
+  EXPECT_GT(site, 0);
+  EXPECT_EQ(mark("insight"), 0);  // never changed
+
+  MakeComment(a, CommentStatus::kApproved);
+  Analyse(a);
+  MakeComment(a, CommentStatus::kPending);
+  EXPECT_EQ(mark("site"), site) << "comments and analyses are not the site's changes";
+  EXPECT_GT(mark("insight"), 0);
+  EXPECT_GT(mark(CommentsOf(a)), 0);
+
+  ASSERT_TRUE(store_->PutSetting("site.title", "New").ok());
+  const int64_t renamed = mark("site");
+  EXPECT_GT(renamed, site);
+
+  // A newer change elsewhere, then a prune that takes the 'site' row: the
+  // mark does not fall back to an older value.
+  Analyse(a, "{\"actors\":[{\"id\":\"PAK\"}]}");
+  Exec("UPDATE changes SET at = 100 WHERE scope = 'site'");
+  ASSERT_TRUE(store_->PruneChanges(200).ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM changes WHERE scope = 'site'"), 0);
+  EXPECT_GE(mark("site"), renamed);
+}
+
 TEST_F(ChangesTest, PruneKeepsRowsNewerThanTheCutoff) {
   const int64_t a = Published("a-thaw");
   MakeComment(a, CommentStatus::kApproved);
