@@ -143,6 +143,25 @@ TEST_F(SqliteFileTest, VisibleListWalksThePartialIndexWithoutSorting) {
   }
 }
 
+TEST_F(SqliteFileTest, TagCountStartsFromTheTag) {
+  auto store = OpenStore();
+  ASSERT_TRUE(store.ok());
+  auto db = Raw();
+  auto stmt = db->Prepare(std::string("EXPLAIN QUERY PLAN ") + sql::kCountTagArticles);
+  ASSERT_TRUE(stmt.ok()) << stmt.status().ToString();
+  std::vector<std::string> plan;
+  for (;;) {
+    auto row = (*stmt)->Step();
+    ASSERT_TRUE(row.ok());
+    if (!*row) break;
+    plan.push_back((*stmt)->Text(3));
+  }
+  ASSERT_GE(plan.size(), 3u);
+  EXPECT_NE(plan[0].find("SEARCH t"), std::string::npos) << plan[0];
+  EXPECT_NE(plan[1].find("SEARCH x USING"), std::string::npos) << plan[1];
+  EXPECT_NE(plan[2].find("SEARCH a USING INTEGER PRIMARY KEY"), std::string::npos) << plan[2];
+}
+
 TEST_F(SqliteFileTest, CommentLookupsUseTheirIndexes) {
   auto store = OpenStore();
   ASSERT_TRUE(store.ok());

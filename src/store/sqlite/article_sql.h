@@ -37,6 +37,14 @@ namespace chancery::store::sqlite::sql {
 inline constexpr char kListArticles[] = "SELECT " CHANCERY_ARTICLE_SUMMARY CHANCERY_LIST_WHERE
                                         " ORDER BY a.published_at DESC, a.id DESC LIMIT ?4 OFFSET ?5";
 inline constexpr char kCountArticles[] = "SELECT COUNT(*)" CHANCERY_LIST_WHERE;
+// The same count for a tag's page (?2 not ''), driven from the tag's links
+// rather than from every visible article: a tag names a few hundred of an
+// archive of ten thousand.
+inline constexpr char kCountTagArticles[] =
+    "SELECT COUNT(*) FROM tags t CROSS JOIN article_tags x ON x.tag_id = t.id"
+    " CROSS JOIN articles a ON a.id = x.article_id WHERE t.slug = ?2 AND " CHANCERY_VISIBLE_AT("?1")
+    " AND (?3 = '' OR EXISTS (SELECT 1 FROM article_authors y JOIN authors u "
+    "ON u.id = y.author_id WHERE y.article_id = a.id AND u.slug = ?3))";
 
 // ?1 slug.
 inline constexpr char kFindArticle[] = "SELECT " CHANCERY_ARTICLE_FULL " FROM articles a WHERE a.slug = ?1";

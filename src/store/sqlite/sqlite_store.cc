@@ -812,7 +812,9 @@ Result<ArticlePage> SqliteStore::ListVisibleArticles(const ArticleQuery& query) 
                          }
                        }
                        {
-                         CHANCERY_ASSIGN_OR_RETURN(StatementLease stmt, db.Prepare(sql::kCountArticles));
+                         CHANCERY_ASSIGN_OR_RETURN(
+                             StatementLease stmt,
+                             db.Prepare(query.tag_slug.empty() ? sql::kCountArticles : sql::kCountTagArticles));
                          stmt->Bind(1, query.now).Bind(2, query.tag_slug).Bind(3, query.author_slug);
                          CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
                          page.total = row ? stmt->Int64(0) : 0;
