@@ -56,6 +56,11 @@ class ArticleBuilder {
       article_.title = value;
       title_line_ = entry.line;
     } else if (key == "slug") {
+      // Slugify also shortens to the limit: a long slug is said to be long.
+      if (value.size() > content::kMaxSlugLength) {
+        return Error(entry, "slug '" + value + "' is " + std::to_string(value.size()) +
+                                " characters long; the most is " + std::to_string(content::kMaxSlugLength));
+      }
       if (value.empty() || content::Slugify(value) != value) {
         return Error(entry, "slug '" + value +
                                 "' is not URL-safe; use lower-case letters, digits and "

@@ -248,6 +248,12 @@ TEST(ParseMarkdownArticleTest, ErrorBadCommentsAndSlug) {
   EXPECT_THAT(ErrorOf("---\ntitle: T\nslug: Not A Slug\n---\nBody\n"),
               HasSubstr("posts/a.md:3: slug 'Not A Slug' is not URL-safe; use lower-case letters, digits and "
                         "single hyphens, e.g. 'not-a-slug'"));
+  // A well-formed slug over the limit is too long, not unsafe.
+  const std::string long_slug = "a" + std::string(40, 'b') + "-" + std::string(40, 'c');  // 82 characters
+  EXPECT_THAT(ErrorOf("---\ntitle: T\nslug: " + long_slug + "\n---\nBody\n"),
+              HasSubstr("posts/a.md:3: slug '" + long_slug + "' is 82 characters long; the most is 80"));
+  const std::string longest = std::string(80, 'd');
+  EXPECT_EQ(Parse("---\ntitle: T\nslug: " + longest + "\n---\nBody\n").slug, longest);
 }
 
 TEST(ParseMarkdownArticleTest, ErrorBadImageUrl) {
