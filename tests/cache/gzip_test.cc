@@ -1,37 +1,17 @@
 #include "cache/gzip.h"
 
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <optional>
 #include <random>
 #include <string>
 
+#include "support/gunzip.h"
+
 namespace chancery::cache {
 namespace {
 
-// Inflates a whole gzip member, checking its CRC-32 and size as any client
-// does; nullopt when zlib rejects it.
-std::optional<std::string> Gunzip(const std::string& member) {
-  z_stream z{};
-  if (inflateInit2(&z, 16 + 15) != Z_OK) return std::nullopt;
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(member.data()));
-  z.avail_in = static_cast<uInt>(member.size());
-  std::string out;
-  char buf[16384];
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    z.next_out = reinterpret_cast<Bytef*>(buf);
-    z.avail_out = sizeof buf;
-    rc = inflate(&z, Z_NO_FLUSH);
-    out.append(buf, sizeof buf - z.avail_out);
-    if (rc == Z_BUF_ERROR && z.avail_in == 0) break;
-  }
-  const bool ended = rc == Z_STREAM_END && z.avail_in == 0;
-  inflateEnd(&z);
-  if (!ended) return std::nullopt;
-  return out;
-}
+using ::chancery::test_support::Gunzip;
 
 std::string Whole(const GzipBody& g, std::string_view stamp = {}) {
   std::string bytes = g.bytes;

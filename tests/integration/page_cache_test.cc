@@ -2,7 +2,6 @@
 // the demo site, read over HTTP as browsers and crawlers read it, written
 // to by the command line and by another store on the same file.
 #include <gtest/gtest.h>
-#include <zlib.h>
 
 #include <chrono>
 #include <ctime>
@@ -14,6 +13,7 @@
 #include "harness.h"
 #include "newsroom_client.h"
 #include "store/store.h"
+#include "support/gunzip.h"
 
 namespace chancery::testing {
 namespace {
@@ -35,25 +35,6 @@ std::string WithoutToken(std::string page) {
   const std::string token = FormToken(page);
   if (!token.empty()) page.replace(page.find(token), token.size(), "");
   return page;
-}
-
-std::optional<std::string> Gunzip(const std::string& member) {
-  z_stream z{};
-  if (inflateInit2(&z, 16 + 15) != Z_OK) return std::nullopt;
-  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(member.data()));
-  z.avail_in = static_cast<uInt>(member.size());
-  std::string out;
-  char buf[16384];
-  int rc = Z_OK;
-  while (rc == Z_OK) {
-    z.next_out = reinterpret_cast<Bytef*>(buf);
-    z.avail_out = sizeof buf;
-    rc = inflate(&z, Z_NO_FLUSH);
-    out.append(buf, sizeof buf - z.avail_out);
-  }
-  inflateEnd(&z);
-  if (rc != Z_STREAM_END) return std::nullopt;
-  return out;
 }
 
 class PageCacheTest : public ::testing::Test {
@@ -188,7 +169,7 @@ TEST_F(PageCacheTest, ValidatorsHeadAndGzip) {
     EXPECT_EQ(zipped.Header("content-encoding"), "gzip");
     EXPECT_EQ(zipped.Header("x-cache"), expected);
     EXPECT_LT(zipped.body.size(), page.body.size() / 2);
-    auto text = Gunzip(zipped.body);
+    auto text = test_support::Gunzip(zipped.body);
     ASSERT_TRUE(text) << "a valid gzip member with a correct CRC";
     EXPECT_EQ(WithoutToken(*text), WithoutToken(page.body));
   }

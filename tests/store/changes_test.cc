@@ -14,6 +14,7 @@
 
 #include "store/sqlite/db.h"
 #include "store/store.h"
+#include "support/query_plan.h"
 
 namespace chancery::store {
 namespace {
@@ -801,17 +802,11 @@ TEST_F(ChangesTest, NextPublicationIsTheEarliestFutureVisibleArticle) {
 TEST_F(ChangesTest, NextPublicationWalksTheVisibleIndex) {
   auto db = Raw();
   ASSERT_NE(db, nullptr);
-  auto plan = db->Prepare(
-      "EXPLAIN QUERY PLAN SELECT min(a.published_at) FROM articles a"
-      " WHERE a.status IN ('published', 'scheduled') AND a.published_at > ?1");
-  ASSERT_TRUE(plan.ok());
-  std::string detail;
-  for (;;) {
-    auto row = (*plan)->Step();
-    ASSERT_TRUE(row.ok());
-    if (!*row) break;
-    detail += (*plan)->Text(3) + "\n";
-  }
+  auto plan = test_support::QueryPlan(*db,
+                                 "SELECT min(a.published_at) FROM articles a"
+                                 " WHERE a.status IN ('published', 'scheduled') AND a.published_at > ?1");
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  const std::string& detail = *plan;
   EXPECT_NE(detail.find("articles_visible_newest"), std::string::npos) << detail;
 }
 

@@ -11,6 +11,7 @@
 
 #include "store/sqlite/db.h"
 #include "store/store.h"
+#include "support/query_plan.h"
 
 namespace chancery::store {
 namespace {
@@ -336,19 +337,14 @@ TEST(EditorialPlanTest, AnArticlesCorrectionsUseTheirIndex) {
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     auto db = sqlite::Connection::Open({.path = dir + "/chancery.db", .create = false});
     ASSERT_TRUE(db.ok()) << db.status().ToString();
-    auto stmt = (*db)->Prepare(
-        "EXPLAIN QUERY PLAN SELECT c.id, c.article_id, c.revision, c.note, c.created_at, c.created_by_user_id,"
+    auto found = test_support::QueryPlan(
+        **db,
+        "SELECT c.id, c.article_id, c.revision, c.note, c.created_at, c.created_by_user_id,"
         " a.slug, a.title FROM corrections c JOIN articles a ON a.id = c.article_id WHERE c.article_id = ?1 AND"
         " (?2 = 0 OR (a.status IN ('published', 'scheduled') AND a.published_at <= ?2))"
         " ORDER BY c.created_at DESC, c.id DESC LIMIT ?3");
-    ASSERT_TRUE(stmt.ok()) << stmt.status().ToString();
-    std::string plan;
-    for (;;) {
-      auto row = (*stmt)->Step();
-      ASSERT_TRUE(row.ok());
-      if (!*row) break;
-      plan += (*stmt)->Text(3) + "\n";
-    }
+    ASSERT_TRUE(found.ok()) << found.status().ToString();
+    const std::string& plan = *found;
     EXPECT_NE(plan.find("corrections_by_article (article_id=?)"), std::string::npos) << plan;
     EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
   }

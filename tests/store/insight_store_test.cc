@@ -16,6 +16,7 @@
 #include "store/sqlite/db.h"
 #include "store/sqlite/migrations.h"
 #include "store/store.h"
+#include "support/query_plan.h"
 
 namespace chancery::store {
 namespace {
@@ -433,21 +434,16 @@ TEST_F(InsightStoreTest, RelatedArticlesRankByPairsSharedThenDate) {
 TEST_F(InsightStoreTest, TheRelatedQueryChecksVisibilityFromTheIndex) {
   auto db = Raw();
   ASSERT_NE(db, nullptr);
-  auto stmt = db->Prepare(
-      "EXPLAIN QUERY PLAN WITH wanted (a, b) AS NOT MATERIALIZED (VALUES (?1, ?2), (?3, ?4), (?5, ?6), (?7, ?8),"
+  auto found = test_support::QueryPlan(
+      *db,
+      "WITH wanted (a, b) AS NOT MATERIALIZED (VALUES (?1, ?2), (?3, ?4), (?5, ?6), (?7, ?8),"
       " (?9, ?10), (?11, ?12), (?13, ?14), (?15, ?16), (?17, ?18), (?19, ?20))"
       " SELECT p.actor_a, p.actor_b, v.id, v.published_at FROM wanted w"
       " CROSS JOIN article_insight_pairs p ON p.actor_a = w.a AND p.actor_b = w.b"
       " JOIN articles v INDEXED BY articles_visibility ON v.id = p.article_id"
       " WHERE v.status IN ('published', 'scheduled') AND v.published_at <= ?21");
-  ASSERT_TRUE(stmt.ok()) << stmt.status().ToString();
-  std::string plan;
-  for (;;) {
-    auto row = (*stmt)->Step();
-    ASSERT_TRUE(row.ok());
-    if (!*row) break;
-    plan += (*stmt)->Text(3) + "\n";
-  }
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  const std::string& plan = *found;
   EXPECT_NE(plan.find("COVERING INDEX article_insight_pairs_by_pair (actor_a=? AND actor_b=?)"), std::string::npos)
       << plan;
   EXPECT_NE(plan.find("COVERING INDEX articles_visibility (id=?"), std::string::npos) << plan;
@@ -522,19 +518,14 @@ TEST_F(InsightStoreTest, LimitsOutsideTheRangeAreRefused) {
 TEST_F(InsightStoreTest, TheNeedingQueryUsesTheNarrowIndex) {
   auto db = Raw();
   ASSERT_NE(db, nullptr);
-  auto stmt = db->Prepare(
-      "EXPLAIN QUERY PLAN SELECT a.id FROM articles a LEFT JOIN article_insights i ON i.article_id = a.id"
+  auto found = test_support::QueryPlan(
+      *db,
+      "SELECT a.id FROM articles a LEFT JOIN article_insights i ON i.article_id = a.id"
       " WHERE a.trashed_at = 0 AND (i.article_id IS NULL OR i.stale <> 0"
       " OR i.article_updated_at < a.updated_at OR i.gazetteer_version <> ?1)"
       " ORDER BY a.id LIMIT ?2");
-  ASSERT_TRUE(stmt.ok()) << stmt.status().ToString();
-  std::string plan;
-  for (;;) {
-    auto row = (*stmt)->Step();
-    ASSERT_TRUE(row.ok());
-    if (!*row) break;
-    plan += (*stmt)->Text(3) + "\n";
-  }
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  const std::string& plan = *found;
   EXPECT_NE(plan.find("COVERING INDEX articles_for_insight"), std::string::npos) << plan;
   EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
 }

@@ -16,6 +16,7 @@
 #include "store/sqlite/db.h"
 #include "store/sqlite/migrations.h"
 #include "store/store.h"
+#include "support/query_plan.h"
 
 namespace chancery::store::sqlite {
 namespace {
@@ -129,15 +130,9 @@ TEST_F(SqliteFileTest, VisibleListWalksThePartialIndexWithoutSorting) {
   ASSERT_TRUE(store.ok());
   auto db = Raw();
   for (const char* sql : {sql::kListArticles, sql::kCountArticles, sql::kPreviousArticle}) {
-    auto stmt = db->Prepare(std::string("EXPLAIN QUERY PLAN ") + sql);
-    ASSERT_TRUE(stmt.ok()) << stmt.status().ToString();
-    std::string plan;
-    for (;;) {
-      auto row = (*stmt)->Step();
-      ASSERT_TRUE(row.ok());
-      if (!*row) break;
-      plan += (*stmt)->Text(3) + "\n";
-    }
+    auto found = test_support::QueryPlan(*db, sql);
+    ASSERT_TRUE(found.ok()) << found.status().ToString();
+    const std::string& plan = *found;
     EXPECT_NE(plan.find("articles_visible_newest"), std::string::npos) << sql << "\n" << plan;
     EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << sql << "\n" << plan;
   }
@@ -147,19 +142,17 @@ TEST_F(SqliteFileTest, TagCountStartsFromTheTag) {
   auto store = OpenStore();
   ASSERT_TRUE(store.ok());
   auto db = Raw();
-  auto stmt = db->Prepare(std::string("EXPLAIN QUERY PLAN ") + sql::kCountTagArticles);
-  ASSERT_TRUE(stmt.ok()) << stmt.status().ToString();
-  std::vector<std::string> plan;
-  for (;;) {
-    auto row = (*stmt)->Step();
-    ASSERT_TRUE(row.ok());
-    if (!*row) break;
-    plan.push_back((*stmt)->Text(3));
-  }
-  ASSERT_GE(plan.size(), 3u);
-  EXPECT_NE(plan[0].find("SEARCH t"), std::string::npos) << plan[0];
-  EXPECT_NE(plan[1].find("SEARCH x USING"), std::string::npos) << plan[1];
-  EXPECT_NE(plan[2].find("SEARCH a USING INTEGER PRIMARY KEY"), std::string::npos) << plan[2];
+  auto found = test_support::QueryPlan(*db, sql::kCountTagArticles);
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  // In this order: the tag by its slug, its links, then each article by id.
+  const std::string& plan = *found;
+  const size_t tag = plan.find("SEARCH t "), links = plan.find("SEARCH x USING"),
+               article = plan.find("SEARCH a USING INTEGER PRIMARY KEY");
+  ASSERT_NE(tag, std::string::npos) << plan;
+  ASSERT_NE(links, std::string::npos) << plan;
+  ASSERT_NE(article, std::string::npos) << plan;
+  EXPECT_LT(tag, links) << plan;
+  EXPECT_LT(links, article) << plan;
 }
 
 TEST_F(SqliteFileTest, CommentLookupsUseTheirIndexes) {
@@ -172,15 +165,9 @@ TEST_F(SqliteFileTest, CommentLookupsUseTheirIndexes) {
       {sql::kCountFromIp, "comments_by_ip"},
   };
   for (const auto& [query, index] : cases) {
-    auto stmt = db->Prepare(std::string("EXPLAIN QUERY PLAN ") + query);
-    ASSERT_TRUE(stmt.ok()) << stmt.status().ToString();
-    std::string plan;
-    for (;;) {
-      auto row = (*stmt)->Step();
-      ASSERT_TRUE(row.ok());
-      if (!*row) break;
-      plan += (*stmt)->Text(3) + "\n";
-    }
+    auto found = test_support::QueryPlan(*db, query);
+    ASSERT_TRUE(found.ok()) << found.status().ToString();
+    const std::string& plan = *found;
     EXPECT_NE(plan.find(index), std::string::npos) << query << "\n" << plan;
   }
 }
