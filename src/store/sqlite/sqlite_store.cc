@@ -162,15 +162,14 @@ Media ReadMedia(const Statement& row) {
 
 // The columns ReadComment expects, in order; queries alias comments as c and
 // join articles as a.
+#define CHANCERY_COMMENT_COLUMNS                                                          \
+  "SELECT c.id, c.article_id, c.parent_id, c.author_name, c.author_email, c.author_url," \
+  " c.body, c.status, c.status_reason, c.ip, c.user_agent, c.created_at, c.updated_at, "
 constexpr char kCommentColumns[] =
-    "SELECT c.id, c.article_id, c.parent_id, c.author_name, c.author_email, c.author_url,"
-    " c.body, c.status, c.status_reason, c.ip, c.user_agent, c.created_at, c.updated_at,"
-    " a.slug FROM comments c JOIN articles a ON a.id = c.article_id";
-// The same columns for the comments of article ?1.
-constexpr char kThreadColumns[] =
-    "SELECT c.id, c.article_id, c.parent_id, c.author_name, c.author_email, c.author_url,"
-    " c.body, c.status, c.status_reason, c.ip, c.user_agent, c.created_at, c.updated_at,"
-    " (SELECT slug FROM articles WHERE id = ?1) FROM comments c";
+    CHANCERY_COMMENT_COLUMNS "a.slug FROM comments c JOIN articles a ON a.id = c.article_id";
+// The same columns for the comments of article ?1, whose slug is read once.
+constexpr char kThreadColumns[] = CHANCERY_COMMENT_COLUMNS "(SELECT slug FROM articles WHERE id = ?1) FROM comments c";
+#undef CHANCERY_COMMENT_COLUMNS
 
 Result<Comment> ReadComment(const Statement& row) {
   Comment c;
