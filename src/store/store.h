@@ -207,6 +207,9 @@ struct CommentQuery {
   int limit = 100;                      // page size, 1..1000
   int offset = 0;
   bool newest_first = false;  // order by (created_at, id), ascending unless set
+  // What a public page shows: author_email, ip and user_agent are left
+  // empty, not read.
+  bool public_only = false;
 };
 
 enum class SaveOutcome { kCreated, kUpdated };

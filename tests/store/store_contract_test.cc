@@ -654,6 +654,68 @@ TEST_P(CommentContractTest, ListFiltersOrdersAndPages) {
   EXPECT_EQ(store_->ListComments(bad).status().code(), Status::Code::kInvalidArgument);
 }
 
+TEST_P(CommentContractTest, PublicListsLeaveThePostersPrivateFieldsUnread) {
+  Comment first;
+  first.article_id = first_;
+  first.author_name = "Reader";
+  first.author_email = "a@example.org";
+  first.author_url = "https://example.org/";
+  first.body = "first line\nsecond";
+  first.status = CommentStatus::kApproved;
+  first.status_reason = "staff reply";
+  first.ip = "192.0.2.1";
+  first.user_agent = "Mozilla/5.0";
+  first.created_at = kNow + 1;
+  auto held = store_->AddComment(first);
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  const Comment reply = Add(first_, "b@example.org", "reply", kNow + 2, CommentStatus::kApproved, held->id);
+  Add(second_, "c@example.org", "elsewhere", kNow + 3, CommentStatus::kApproved);
+
+  // Each shape (one article or all, by status or not, either order) with
+  // and without the private fields: the same comments, and only those
+  // three fields differ.
+  for (int64_t article : {first_, int64_t{0}}) {
+    for (bool by_status : {false, true}) {
+      for (bool newest : {false, true}) {
+        CommentQuery query;
+        query.article_id = article;
+        if (by_status) query.status = CommentStatus::kApproved;
+        query.newest_first = newest;
+        auto full = store_->ListComments(query);
+        query.public_only = true;
+        auto shown = store_->ListComments(query);
+        ASSERT_TRUE(full.ok() && shown.ok());
+        ASSERT_EQ(full->size(), article == 0 ? 3u : 2u);
+        ASSERT_EQ(shown->size(), full->size());
+        for (size_t i = 0; i < full->size(); ++i) {
+          const Comment& f = (*full)[i];
+          const Comment& p = (*shown)[i];
+          EXPECT_FALSE(f.author_email.empty());
+          EXPECT_EQ(f.ip, "192.0.2.1");
+          if (f.id == held->id) {
+            EXPECT_EQ(f.user_agent, "Mozilla/5.0");
+          }
+          EXPECT_EQ(p.author_email, "");
+          EXPECT_EQ(p.ip, "");
+          EXPECT_EQ(p.user_agent, "");
+          EXPECT_EQ(p.id, f.id);
+          EXPECT_EQ(p.article_id, f.article_id);
+          EXPECT_EQ(p.parent_id, f.parent_id);
+          EXPECT_EQ(p.author_name, f.author_name);
+          EXPECT_EQ(p.author_url, f.author_url);
+          EXPECT_EQ(p.body, f.body);
+          EXPECT_EQ(p.status, f.status);
+          EXPECT_EQ(p.status_reason, f.status_reason);
+          EXPECT_EQ(p.created_at, f.created_at);
+          EXPECT_EQ(p.updated_at, f.updated_at);
+          EXPECT_EQ(p.article_slug, f.article_slug);
+        }
+      }
+    }
+  }
+  EXPECT_EQ(reply.parent_id, held->id);
+}
+
 TEST_P(CommentContractTest, FindCommentReturnsEveryFieldOrNothing) {
   const Comment parent = Add(first_, "p@example.org", "parent", kNow);
   Comment c;

@@ -130,6 +130,12 @@ StatementLease::~StatementLease() {
 // ---- Connection -----------------------------------------------------------------
 
 Result<std::unique_ptr<Connection>> Connection::Open(const ConnectionOptions& options) {
+  // SQLite's memory statistics (sqlite3_memory_used) take a global mutex
+  // around every allocation it makes, some hundreds per page; nothing here
+  // reads them. The setting applies only before SQLite initialises: later
+  // it is refused, harmlessly.
+  static const int kNoMemoryStatistics = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)kNoMemoryStatistics;
   // NOMUTEX: each connection is used by one thread at a time (the store's
   // own locking guarantees it), so SQLite's per-call mutex is wasted work.
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI;

@@ -159,9 +159,9 @@ bool ParseIndexText(std::string_view text, ArticleInsight& insight) {
     std::string_view fields[6];  // after the kind and the position
   };
   std::vector<Record> actors, pairs;
-  const size_t records = static_cast<size_t>(std::count(text.begin(), text.end(), '\x1e')) + 1;
-  actors.reserve(records);
-  pairs.reserve(records);
+  // A record is some tens of bytes: a guess, not a count, sizes the lists.
+  actors.reserve(text.size() / 32 + 1);
+  pairs.reserve(text.size() / 32 + 1);
   while (!text.empty()) {
     const size_t record_end = std::min(text.find('\x1e'), text.size());
     std::string_view rest = text.substr(0, record_end);
@@ -187,26 +187,25 @@ bool ParseIndexText(std::string_view text, ArticleInsight& insight) {
       return false;
     }
   }
+  // The records usually come in position order already.
   auto by_position = [](const Record& x, const Record& y) { return x.position < y.position; };
-  std::sort(actors.begin(), actors.end(), by_position);
-  std::sort(pairs.begin(), pairs.end(), by_position);
+  if (!std::is_sorted(actors.begin(), actors.end(), by_position)) std::sort(actors.begin(), actors.end(), by_position);
+  if (!std::is_sorted(pairs.begin(), pairs.end(), by_position)) std::sort(pairs.begin(), pairs.end(), by_position);
   insight.actors.clear();
   insight.actors.reserve(actors.size());
   for (const Record& r : actors) {
-    InsightActor& actor = insight.actors.emplace_back();
-    actor.id = r.fields[0];
-    actor.name = r.fields[1];
-    actor.kind = r.fields[2];
-    actor.country = r.fields[3];
-    if (!ParseNumber(r.fields[4], actor.mentions)) return false;
+    int64_t mentions = 0;
+    if (!ParseNumber(r.fields[4], mentions)) return false;
+    insight.actors.push_back(InsightActor{std::string(r.fields[0]), std::string(r.fields[1]),
+                                          std::string(r.fields[2]), std::string(r.fields[3]), mentions});
   }
   insight.pairs.clear();
   insight.pairs.reserve(pairs.size());
   for (const Record& r : pairs) {
-    InsightPair& pair = insight.pairs.emplace_back();
-    pair.a = r.fields[0];
-    pair.b = r.fields[1];
-    if (!ParseNumber(r.fields[2], pair.tone) || !ParseNumber(r.fields[3], pair.mentions)) return false;
+    double tone = 0;
+    int64_t mentions = 0;
+    if (!ParseNumber(r.fields[2], tone) || !ParseNumber(r.fields[3], mentions)) return false;
+    insight.pairs.push_back(InsightPair{std::string(r.fields[0]), std::string(r.fields[1]), tone, mentions});
   }
   return true;
 }

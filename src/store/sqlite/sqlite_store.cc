@@ -162,17 +162,25 @@ Media ReadMedia(const Statement& row) {
 
 // The columns ReadComment expects, in order; queries alias comments as c and
 // join articles as a.
-#define CHANCERY_COMMENT_COLUMNS                                                          \
-  "SELECT c.id, c.article_id, c.parent_id, c.author_name, c.author_email, c.author_url," \
-  " c.body, c.status, c.status_reason, c.ip, c.user_agent, c.created_at, c.updated_at, "
+#define CHANCERY_COMMENT_COLUMNS(email, ip, agent)                                                       \
+  "SELECT c.id, c.article_id, c.parent_id, c.author_name, " email ", c.author_url, c.body, c.status,"  \
+  " c.status_reason, " ip ", " agent ", c.created_at, c.updated_at, "
+#define CHANCERY_PRIVATE_COLUMNS CHANCERY_COMMENT_COLUMNS("c.author_email", "c.ip", "c.user_agent")
+#define CHANCERY_PUBLIC_COLUMNS CHANCERY_COMMENT_COLUMNS("''", "''", "''")
 constexpr char kCommentColumns[] =
-    CHANCERY_COMMENT_COLUMNS "a.slug FROM comments c JOIN articles a ON a.id = c.article_id";
+    CHANCERY_PRIVATE_COLUMNS "a.slug FROM comments c JOIN articles a ON a.id = c.article_id";
+constexpr char kPublicCommentColumns[] =
+    CHANCERY_PUBLIC_COLUMNS "a.slug FROM comments c JOIN articles a ON a.id = c.article_id";
 // The same columns for the comments of article ?1, whose slug is read once.
-constexpr char kThreadColumns[] = CHANCERY_COMMENT_COLUMNS "(SELECT slug FROM articles WHERE id = ?1) FROM comments c";
+constexpr char kThreadColumns[] = CHANCERY_PRIVATE_COLUMNS "(SELECT slug FROM articles WHERE id = ?1) FROM comments c";
+constexpr char kPublicThreadColumns[] =
+    CHANCERY_PUBLIC_COLUMNS "(SELECT slug FROM articles WHERE id = ?1) FROM comments c";
+#undef CHANCERY_PUBLIC_COLUMNS
+#undef CHANCERY_PRIVATE_COLUMNS
 #undef CHANCERY_COMMENT_COLUMNS
 
-Result<Comment> ReadComment(const Statement& row) {
-  Comment c;
+// Fills `c` from the row.
+Status ReadComment(const Statement& row, Comment& c) {
   c.id = row.Int64(0);
   c.article_id = row.Int64(1);
   c.parent_id = row.IsNull(2) ? 0 : row.Int64(2);
@@ -192,6 +200,12 @@ Result<Comment> ReadComment(const Statement& row) {
   c.created_at = row.Int64(11);
   c.updated_at = row.Int64(12);
   c.article_slug = row.Text(13);
+  return Status::Ok();
+}
+
+Result<Comment> ReadComment(const Statement& row) {
+  Comment c;
+  CHANCERY_RETURN_IF_ERROR(ReadComment(row, c));
   return c;
 }
 
@@ -201,8 +215,7 @@ Result<std::vector<Comment>> ReadComments(StatementLease& stmt) {
   for (;;) {
     CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
     if (!row) return out;
-    CHANCERY_ASSIGN_OR_RETURN(Comment c, ReadComment(*stmt));
-    out.push_back(std::move(c));
+    CHANCERY_RETURN_IF_ERROR(ReadComment(*stmt, out.emplace_back()));
   }
 }
 
@@ -904,14 +917,15 @@ Result<std::vector<Comment>> SqliteStore::ListComments(const CommentQuery& query
   // One constant statement per shape of query rather than "?1 = 0 OR ..."
   // terms, which would keep SQLite from using the article and status indexes.
   // The pieces are fixed text; every value is bound.
-  // The eight shapes, built once. One article's thread names its slug once
-  // (an uncorrelated subquery SQLite runs a single time) instead of joining
-  // articles for every comment.
-  static const std::array<std::string, 8> kShapes = [] {
-    std::array<std::string, 8> shapes;
-    for (int shape = 0; shape < 8; ++shape) {
-      const bool one_article = shape & 4, by_status = shape & 2, newest = shape & 1;
-      std::string sql = one_article ? std::string(kThreadColumns) : std::string(kCommentColumns);
+  // The sixteen shapes, built once. One article's thread names its slug
+  // once (an uncorrelated subquery SQLite runs a single time) instead of
+  // joining articles for every comment.
+  static const std::array<std::string, 16> kShapes = [] {
+    std::array<std::string, 16> shapes;
+    for (int shape = 0; shape < 16; ++shape) {
+      const bool public_only = shape & 8, one_article = shape & 4, by_status = shape & 2, newest = shape & 1;
+      std::string sql = one_article ? (public_only ? kPublicThreadColumns : kThreadColumns)
+                                    : (public_only ? kPublicCommentColumns : kCommentColumns);
       sql += " WHERE 1";
       if (one_article) sql += " AND c.article_id = ?1";
       if (by_status) sql += " AND c.status = ?2";
@@ -921,8 +935,8 @@ Result<std::vector<Comment>> SqliteStore::ListComments(const CommentQuery& query
     }
     return shapes;
   }();
-  const std::string& sql =
-      kShapes[(query.article_id != 0 ? 4u : 0u) | (query.status ? 2u : 0u) | (query.newest_first ? 1u : 0u)];
+  const std::string& sql = kShapes[(query.public_only ? 8u : 0u) | (query.article_id != 0 ? 4u : 0u) |
+                                   (query.status ? 2u : 0u) | (query.newest_first ? 1u : 0u)];
   return WithContext(Read([&](Connection& db) -> Result<std::vector<Comment>> {
                        CHANCERY_ASSIGN_OR_RETURN(StatementLease stmt, db.Prepare(sql));
                        if (query.article_id != 0) stmt->Bind(1, query.article_id);
