@@ -208,9 +208,14 @@ std::string FormatDate(int64_t local, DateFormat format) {
 std::string DateStyle::Date(int64_t utc) const { return FormatDate(utc + zone.OffsetAt(utc), format); }
 
 std::string DateStyle::DateTime(int64_t utc) const {
-  const CivilDate c = ToCivil(utc + zone.OffsetAt(utc));
   std::string out;
   out.reserve(40);
+  AppendDateTime(out, utc);
+  return out;
+}
+
+void DateStyle::AppendDateTime(std::string& out, int64_t utc) const {
+  const CivilDate c = ToCivil(utc + zone.OffsetAt(utc));
   AppendDate(out, c, format);
   out += " at ";
   AppendNumber(out, c.seconds / 3600, 2);
@@ -223,7 +228,6 @@ std::string DateStyle::DateTime(int64_t utc) const {
     out += zone.name();
     out += " time";
   }
-  return out;
 }
 
 }  // namespace chancery

@@ -69,6 +69,8 @@ struct DateStyle {
   // "29 November 2026 at 14:05 UTC" (the zone's name unless it is UTC:
   // "at 19:05, Asia/Karachi time").
   std::string DateTime(int64_t utc) const;
+  // The same, appended to `out`.
+  void AppendDateTime(std::string& out, int64_t utc) const;
 };
 
 }  // namespace chancery

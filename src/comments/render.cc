@@ -1,7 +1,6 @@
 #include "comments/render.h"
 
 #include <algorithm>
-#include <vector>
 
 #include "comments/utf8.h"
 
@@ -155,43 +154,52 @@ bool IsBlankLine(std::string_view line) { return line.find_first_not_of(" \t") =
 
 }  // namespace
 
-std::string RenderCommentHtml(std::string_view text) {
+void AppendCommentHtml(std::string& out, std::string_view text) {
   const std::string clean = Clean(text, /*keep_lines=*/true);
-  std::vector<std::string_view> lines;
+  out.reserve(out.size() + clean.size() + clean.size() / 4 + 16);
+  bool in_paragraph = false;
   for (std::string_view rest = clean;;) {
     const std::size_t newline = rest.find('\n');
-    lines.push_back(rest.substr(0, newline));
-    if (newline == std::string_view::npos) break;
-    rest.remove_prefix(newline + 1);
-  }
-  std::string out;
-  out.reserve(clean.size() + clean.size() / 4 + 16);
-  bool in_paragraph = false;
-  for (std::string_view line : lines) {
+    const std::string_view line = rest.substr(0, newline);
     if (IsBlankLine(line)) {
       if (in_paragraph) out += "</p>\n";
       in_paragraph = false;
-      continue;
+    } else {
+      out += in_paragraph ? "<br>\n" : "<p>";
+      in_paragraph = true;
+      AppendLine(out, line);
     }
-    out += in_paragraph ? "<br>\n" : "<p>";
-    in_paragraph = true;
-    AppendLine(out, line);
+    if (newline == std::string_view::npos) break;
+    rest.remove_prefix(newline + 1);
   }
   if (in_paragraph) out += "</p>\n";
+}
+
+std::string RenderCommentHtml(std::string_view text) {
+  std::string out;
+  AppendCommentHtml(out, text);
   return out;
 }
 
-std::string AuthorLinkHtml(std::string_view name, std::string_view url) {
+void AppendAuthorLinkHtml(std::string& out, std::string_view name, std::string_view url) {
   const std::string clean_name = Clean(name, /*keep_lines=*/false);
-  const std::string clean_url = Clean(url, /*keep_lines=*/false);
-  std::string out;
   // Only a whole http(s) URL becomes a link: anything else ("javascript:...",
   // an address with spaces) shows the name alone.
+  if (url.empty()) {
+    AppendHtmlEscaped(out, clean_name);
+    return;
+  }
+  const std::string clean_url = Clean(url, /*keep_lines=*/false);
   if (!IsWholeUrl(clean_url)) {
     AppendHtmlEscaped(out, clean_name);
-    return out;
+    return;
   }
   AppendLink(out, clean_url, clean_name);
+}
+
+std::string AuthorLinkHtml(std::string_view name, std::string_view url) {
+  std::string out;
+  AppendAuthorLinkHtml(out, name, url);
   return out;
 }
 

@@ -31,9 +31,13 @@ inline constexpr char kUserLinkRel[] = "nofollow ugc noopener";
 // `text` as HTML paragraphs, each "<p>...</p>\n" with "<br>\n" between its
 // lines; "" when the text has nothing but whitespace.
 std::string RenderCommentHtml(std::string_view text);
+// The same, appended to `out`.
+void AppendCommentHtml(std::string& out, std::string_view text);
 
 // The author's name linked to their website, or just the escaped name when
 // `url` is empty or is not an http(s) URL.
 std::string AuthorLinkHtml(std::string_view name, std::string_view url);
+// The same, appended to `out`.
+void AppendAuthorLinkHtml(std::string& out, std::string_view name, std::string_view url);
 
 }  // namespace chancery::comments

@@ -5,8 +5,6 @@
 #include <functional>
 #include <initializer_list>
 #include <iterator>
-#include <map>
-#include <set>
 #include <string_view>
 
 #include <boost/json.hpp>
@@ -119,52 +117,64 @@ struct Discussion::Thread {
   int64_t now;
   const DateStyle& dates;
   json::storage_ptr sp;
+  std::string scratch;  // where a value is put together before its copy in sp
 };
 
-json::object Discussion::CommentView(const store::Comment& c, const Thread& thread, int depth,
+json::object Discussion::CommentView(const store::Comment& c, Thread& thread, int depth,
                                      const store::Comment* answers, json::array replies) const {
   const json::storage_ptr& sp = thread.sp;
   const bool pending = c.status != store::CommentStatus::kApproved;
   const bool can_modify = pipeline_.CanModify(c, thread.own, thread.now);
-  const int64_t minutes_left = (pipeline_.EditSecondsLeft(c, thread.now) + 59) / 60;
   const Digits id(c.id);
   const std::string_view base = thread.base;
-  json::value in_reply_to = false;
-  if (answers != nullptr)
-    in_reply_to = json::object(
-        {{"name", answers->author_name}, {"permalink", Join(sp, {"#comment-", Digits(answers->id).view()})}}, sp);
-  const bool has_replies = !replies.empty();
+  // Each text is written into the thread's scratch string and copied once
+  // into sp: no string of its own per value.
+  std::string& scratch = thread.scratch;
+  auto text = [&](auto&& write) {
+    scratch.clear();
+    write(scratch);
+    return json::string(std::string_view(scratch), sp);
+  };
   // Every key the template reads is set on every comment, so a nested
-  // comment never inherits its parent's value through the context stack.
-  return json::object(
-      {
-          {"id", c.id},
-          {"depth", depth},
-          {"author_name", c.author_name},
-          {"staff", comments::IsStaffReply(c)},
-          {"author_html", comments::AuthorLinkHtml(c.author_name, c.author_url)},
-          {"initial", Initial(c.author_name)},
-          {"avatar", static_cast<int64_t>(std::hash<std::string>{}(c.author_name) % 8)},
-          {"date", thread.dates.DateTime(c.created_at)},
-          {"date_iso", IsoDateTime(c.created_at)},
-          {"html", comments::RenderCommentHtml(c.body)},
-          {"permalink", Join(sp, {base, "#comment-", id.view()})},
-          {"reply_url", Join(sp, {base, "?replyto=", id.view(), "#respond"})},
-          {"can_reply", !pending},
-          {"pending", pending},
-          {"edited", c.updated_at > 0},
-          {"can_modify", can_modify},
-          // Only a comment its poster may still change shows these.
-          {"edit_url", can_modify ? Join(sp, {base, "/comments/", id.view(), "/edit"}) : json::string(sp)},
-          {"delete_url", can_modify ? Join(sp, {base, "/comments/", id.view(), "/delete"}) : json::string(sp)},
-          {"modify_token", can_modify ? pipeline_.ModifyToken(c.id) : std::string()},
-          {"minutes_left", minutes_left},
-          {"minutes_left_label", can_modify ? Plural(minutes_left, "minute", "minutes") : std::string()},
-          {"in_reply_to", std::move(in_reply_to)},
-          {"replies", std::move(replies)},
-          {"has_replies", has_replies},
-      },
-      sp);
+  // comment never inherits its parent's value through the context stack;
+  // the ones only {{#can_modify}} reads are set when it is true.
+  json::object o(sp);
+  o.reserve(can_modify ? 23 : 19);
+  o.emplace("id", c.id);
+  o.emplace("depth", depth);
+  o.emplace("author_name", c.author_name);
+  o.emplace("staff", comments::IsStaffReply(c));
+  o.emplace("author_html",
+            text([&](std::string& out) { comments::AppendAuthorLinkHtml(out, c.author_name, c.author_url); }));
+  o.emplace("initial", Initial(c.author_name));
+  o.emplace("avatar", static_cast<int64_t>(std::hash<std::string>{}(c.author_name) % 8));
+  o.emplace("date", text([&](std::string& out) { thread.dates.AppendDateTime(out, c.created_at); }));
+  o.emplace("date_iso", text([&](std::string& out) { AppendIsoDateTime(out, c.created_at); }));
+  o.emplace("html", text([&](std::string& out) { comments::AppendCommentHtml(out, c.body); }));
+  o.emplace("permalink", Join(sp, {base, "#comment-", id.view()}));
+  o.emplace("reply_url", Join(sp, {base, "?replyto=", id.view(), "#respond"}));
+  o.emplace("can_reply", !pending);
+  o.emplace("pending", pending);
+  o.emplace("edited", c.updated_at > 0);
+  o.emplace("can_modify", can_modify);
+  if (can_modify) {
+    const int64_t minutes_left = (pipeline_.EditSecondsLeft(c, thread.now) + 59) / 60;
+    o.emplace("edit_url", Join(sp, {base, "/comments/", id.view(), "/edit"}));
+    o.emplace("delete_url", Join(sp, {base, "/comments/", id.view(), "/delete"}));
+    o.emplace("modify_token", pipeline_.ModifyToken(c.id));
+    o.emplace("minutes_left_label", Plural(minutes_left, "minute", "minutes"));
+  }
+  if (answers != nullptr) {
+    json::object in_reply_to(sp);
+    in_reply_to.emplace("name", answers->author_name);
+    in_reply_to.emplace("permalink", Join(sp, {"#comment-", Digits(answers->id).view()}));
+    o.emplace("in_reply_to", std::move(in_reply_to));
+  } else {
+    o.emplace("in_reply_to", false);
+  }
+  o.emplace("has_replies", !replies.empty());
+  o.emplace("replies", std::move(replies));
+  return o;
 }
 
 json::object Discussion::View(const store::Article& article, const http::Request& request, const FormState* state,
@@ -178,6 +188,7 @@ json::object Discussion::View(const store::Article& article, const http::Request
   store::CommentQuery q;
   q.article_id = article.id;
   q.status = store::CommentStatus::kApproved;
+  q.public_only = true;
   q.limit = 1000;
   for (q.offset = 0; q.offset < kMaxShownComments; q.offset += q.limit) {
     auto page = store_.ListComments(q);
@@ -197,43 +208,59 @@ json::object Discussion::View(const store::Article& article, const http::Request
       continue;
     shown.push_back(std::move(*c.value()));
   }
-  std::sort(shown.begin(), shown.end(), [](const store::Comment& a, const store::Comment& b) {
+  // The store lists them in this order: only the reader's own held
+  // comments can be out of place.
+  auto older = [](const store::Comment& a, const store::Comment& b) {
     return a.created_at != b.created_at ? a.created_at < b.created_at : a.id < b.id;
-  });
+  };
+  if (!std::is_sorted(shown.begin(), shown.end(), older)) std::sort(shown.begin(), shown.end(), older);
 
-  std::map<int64_t, const store::Comment*> by_id;
-  for (const auto& c : shown) by_id[c.id] = &c;
-  std::map<int64_t, std::vector<const store::Comment*>> children;  // parent id → replies, oldest first
-  for (const auto& c : shown) {
-    // A reply whose parent is not shown (held, or removed) stands at the top.
-    const int64_t parent = (c.parent_id > 0 && by_id.count(c.parent_id) && c.parent_id != c.id) ? c.parent_id : 0;
-    children[parent].push_back(&c);
+  // (id, position in `shown`), sorted, for finding a comment by id.
+  std::vector<std::pair<int64_t, size_t>> positions;
+  positions.reserve(shown.size());
+  for (size_t i = 0; i < shown.size(); ++i) positions.emplace_back(shown[i].id, i);
+  std::sort(positions.begin(), positions.end());
+  auto find = [&](int64_t id) -> const store::Comment* {
+    const auto it = std::lower_bound(positions.begin(), positions.end(), std::pair<int64_t, size_t>(id, 0));
+    return it != positions.end() && it->first == id ? &shown[it->second] : nullptr;
+  };
+  // (parent id, position) of every comment, sorted: each parent's replies
+  // are adjacent, oldest first. A reply whose parent is not shown (held, or
+  // removed) stands at the top, under 0.
+  std::vector<std::pair<int64_t, size_t>> children;
+  children.reserve(shown.size());
+  for (size_t i = 0; i < shown.size(); ++i) {
+    const store::Comment& c = shown[i];
+    const bool nested = c.parent_id > 0 && c.parent_id != c.id && find(c.parent_id) != nullptr;
+    children.emplace_back(nested ? c.parent_id : 0, i);
   }
+  std::sort(children.begin(), children.end());
 
   const int max_depth = std::max(1, settings.thread_depth);
-  const Thread thread{"/articles/" + article.slug, own, now, dates, sp};
-  std::set<int64_t> placed;
+  Thread thread{"/articles/" + article.slug, own, now, dates, sp, {}};
+  std::vector<char> placed(shown.size(), 0);  // by the position find() gives
   // `flattened`: the replies go into the same list as their parent (the
   // last level), so each says whom it answers.
-  std::function<void(int64_t, int, json::array&, bool)> build = [&](int64_t parent_id, int depth, json::array& out,
-                                                                     bool flattened) {
-    auto it = children.find(parent_id);
-    if (it == children.end()) return;
-    for (const store::Comment* c : it->second) {
-      if (!placed.insert(c->id).second) continue;
-      const store::Comment* answers = flattened ? by_id[parent_id] : nullptr;
+  auto build = [&](auto& self, int64_t parent_id, int depth, json::array& out, bool flattened) -> void {
+    const store::Comment* answers = flattened ? find(parent_id) : nullptr;
+    for (auto it = std::lower_bound(children.begin(), children.end(), std::pair<int64_t, size_t>(parent_id, 0));
+         it != children.end() && it->first == parent_id; ++it) {
+      const store::Comment& c = shown[it->second];
+      char& done = placed[static_cast<size_t>(find(c.id) - shown.data())];
+      if (done) continue;
+      done = 1;
       if (depth < max_depth) {
         json::array replies(sp);
-        build(c->id, depth + 1, replies, false);
-        out.push_back(CommentView(*c, thread, depth, answers, std::move(replies)));
+        self(self, c.id, depth + 1, replies, false);
+        out.push_back(CommentView(c, thread, depth, answers, std::move(replies)));
       } else {
-        out.push_back(CommentView(*c, thread, depth, answers, json::array(sp)));
-        build(c->id, depth, out, true);
+        out.push_back(CommentView(c, thread, depth, answers, json::array(sp)));
+        self(self, c.id, depth, out, true);
       }
     }
   };
   json::array threads(sp);
-  build(0, 1, threads, false);
+  build(build, 0, 1, threads, false);
   if (settings.newest_first) std::reverse(threads.begin(), threads.end());
 
   int64_t approved = 0;
@@ -274,9 +301,8 @@ json::object Discussion::View(const store::Article& article, const http::Request
     if (auto replyto = request.QueryParam("replyto")) {
       int64_t id = 0;
       auto [end, ec] = std::from_chars(replyto->data(), replyto->data() + replyto->size(), id);
-      if (ec == std::errc() && end == replyto->data() + replyto->size() && by_id.count(id) &&
-          by_id[id]->status == store::CommentStatus::kApproved)
-        parent = id;
+      const store::Comment* c = ec == std::errc() && end == replyto->data() + replyto->size() ? find(id) : nullptr;
+      if (c != nullptr && c->status == store::CommentStatus::kApproved) parent = id;
     }
   }
   const bool has_errors = !errors.empty();
@@ -290,8 +316,8 @@ json::object Discussion::View(const store::Article& article, const http::Request
                      {"errors", std::move(errors)}},
                     sp);
   if (state != nullptr && !state->notice.empty()) form["notice"] = state->notice;
-  if (parent > 0 && by_id.count(parent)) {
-    form["reply_to"] = json::object({{"name", by_id[parent]->author_name},
+  if (const store::Comment* answered = parent > 0 ? find(parent) : nullptr) {
+    form["reply_to"] = json::object({{"name", answered->author_name},
                                      {"permalink", Join(sp, {"#comment-", Digits(parent).view()})},
                                      {"cancel_url", thread.base + "#respond"}},
                                     sp);

@@ -68,7 +68,7 @@ class Discussion {
   struct Thread;
   // `answers`: the comment it answers, named when replies are flattened at
   // the last level; `replies`: its nested replies' views.
-  boost::json::object CommentView(const store::Comment& c, const Thread& thread, int depth,
+  boost::json::object CommentView(const store::Comment& c, Thread& thread, int depth,
                                   const store::Comment* answers, boost::json::array replies) const;
 
   store::Store& store_;

@@ -563,6 +563,7 @@ struct Site::Impl {
     q.article_id = article != nullptr ? article->id : 0;
     q.status = store::CommentStatus::kApproved;
     q.newest_first = true;
+    q.public_only = true;
     q.limit = Options()->comment_feed_items;
     auto list = store.ListComments(q);
     if (!list.ok()) return ServerError(list.status(), "comment feed");

@@ -1,6 +1,7 @@
 #include "site/views.h"
 
 #include <ctime>
+#include <iterator>
 #include <optional>
 #include <string_view>
 #include <utility>
@@ -24,13 +25,20 @@ std::tm Utc(int64_t t) {
 }  // namespace
 
 std::string IsoDateTime(int64_t t) {
+  std::string out;
+  AppendIsoDateTime(out, t);
+  return out;
+}
+
+void AppendIsoDateTime(std::string& out, int64_t t) {
   // Pages print several per comment: the civil calendar, not gmtime_r and
   // its time zone lock, for every year of four digits.
   if (const CivilDate c = ToCivil(t); c.year >= 0 && c.year <= 9999) {
-    std::string out = "0000-00-00T00:00:00Z";
-    auto put = [&out](std::size_t at, int value, int width) {
+    const std::size_t start = out.size();
+    out += "0000-00-00T00:00:00Z";
+    auto put = [&out, start](std::size_t at, int value, int width) {
       for (int i = width - 1; i >= 0; --i, value /= 10)
-        out[at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
+        out[start + at + static_cast<std::size_t>(i)] = static_cast<char>('0' + value % 10);
     };
     put(0, c.year, 4);
     put(5, c.month, 2);
@@ -38,11 +46,11 @@ std::string IsoDateTime(int64_t t) {
     put(11, c.seconds / 3600, 2);
     put(14, c.seconds % 3600 / 60, 2);
     put(17, c.seconds % 60, 2);
-    return out;
+    return;
   }
   const std::tm tm = Utc(t);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec);
+  fmt::format_to(std::back_inserter(out), "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
 std::string Rfc822Date(int64_t t) {

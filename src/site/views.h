@@ -14,6 +14,7 @@ namespace chancery::site {
 
 // "2026-10-14T09:00:00Z".
 std::string IsoDateTime(int64_t unix_seconds);
+void AppendIsoDateTime(std::string& out, int64_t unix_seconds);
 // "Wed, 14 Oct 2026 09:00:00 GMT" (RSS, HTTP).
 std::string Rfc822Date(int64_t unix_seconds);
 

@@ -781,12 +781,17 @@ class Renderer {
     return nullptr;
   }
 
-  // Lookup(node.path), trying first the slot of the innermost context
-  // where the name was found last.
+  // Lookup(node.path), trying first the slot where the name was found last
+  // in the innermost context that has names. A section over true, a string
+  // or a number pushes a context without names, which no name resolves in:
+  // it is passed over, not searched.
   const json::value* Lookup(const Node& node) const {
     const std::vector<std::string>& path = node.path;
-    if (path.size() != 1 || !stack_.back()->is_object()) return Lookup(path);
-    const json::object& obj = stack_.back()->get_object();
+    if (path.size() != 1) return Lookup(path);
+    size_t level = stack_.size();
+    while (level > 0 && !stack_[level - 1]->is_object()) --level;
+    if (level == 0) return nullptr;
+    const json::object& obj = stack_[level - 1]->get_object();
     const uint32_t slot = node.guess.slot.load(std::memory_order_relaxed);
     if (slot < obj.size()) {
       const json::key_value_pair& kv = obj.begin()[slot];
@@ -797,7 +802,7 @@ class Renderer {
       node.guess.slot.store(static_cast<uint32_t>(hit - obj.begin()), std::memory_order_relaxed);
       return &hit->value();
     }
-    return Lookup(path, stack_.size() - 1);  // the contexts outside it
+    return Lookup(path, level - 1);  // the contexts outside it
   }
 
   // Looks `path` up in the innermost `levels` contexts of the stack (all of
