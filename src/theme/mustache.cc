@@ -32,6 +32,8 @@
 #include <utility>
 #include <vector>
 
+#include "base/text.h"
+
 namespace chancery::theme {
 namespace internal {
 
@@ -64,6 +66,11 @@ struct Node {
     }
     mutable std::atomic<uint32_t> slot{0};
   } guess;
+  // kText: where each line of `text` ends (one past its '\n', or the end of
+  // the text), with kBlankLine set for a line that is only "\n" or "\r\n",
+  // which indentation skips. Found once at compile time, not per render.
+  std::vector<uint32_t> lines;
+  static constexpr uint32_t kBlankLine = 0x80000000u;
   // Standalone expansions: the prefix for each line they print.
   std::string indent;
   // kSection/kInverted/kBlock: the content. kParent: its kBlock arguments.
@@ -582,60 +589,17 @@ bool Truthy(const json::value& v) {
   return false;
 }
 
-// True when one of the 8 bytes at `p` is & < > " or '. XOR with the
-// character repeated turns its copies into zero bytes, and
-// (x - 0x01..01) & ~x & 0x80..80 is non-zero exactly when x has a zero byte.
-bool HasSpecialByte(const char* p) {
-  uint64_t word;
-  std::memcpy(&word, p, sizeof word);
-  constexpr uint64_t kOnes = 0x0101010101010101ULL;
-  constexpr uint64_t kHighs = 0x8080808080808080ULL;
-  auto has_byte = [&](unsigned char c) {
-    const uint64_t x = word ^ (kOnes * c);
-    return (x - kOnes) & ~x & kHighs;
-  };
-  return (has_byte('&') | has_byte('<') | has_byte('>') | has_byte('"') | has_byte('\'')) != 0;
-}
-
 // Passes `text` to append(string_view) in pieces, with & < > " ' replaced by
-// entities. Most text has nothing to escape: it is skipped eight bytes at a
-// time, the rest tested byte by byte, and the runs between the few bytes
-// that need an entity are passed whole.
+// entities: the runs between the few bytes that need one are passed whole.
 template <typename Append>
 void EscapeHtml(std::string_view text, Append&& append) {
-  static constexpr std::array<bool, 256> kSpecial = [] {
-    std::array<bool, 256> special{};
-    for (unsigned char c : {'&', '<', '>', '"', '\''}) special[c] = true;
-    return special;
-  }();
-  size_t start = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    while (i + 8 <= text.size() && !HasSpecialByte(text.data() + i)) i += 8;
-    if (i >= text.size()) break;
-    if (!kSpecial[static_cast<unsigned char>(text[i])]) continue;
-    std::string_view entity;
-    switch (text[i]) {
-      case '&':
-        entity = "&amp;";
-        break;
-      case '<':
-        entity = "&lt;";
-        break;
-      case '>':
-        entity = "&gt;";
-        break;
-      case '"':
-        entity = "&quot;";
-        break;
-      default:
-        entity = "&#39;";
-        break;
-    }
-    if (i > start) append(text.substr(start, i - start));
-    append(entity);
-    start = i + 1;
+  std::size_t from = 0;
+  for (std::size_t i = FindHtmlSpecial(text, 0); i < text.size(); i = FindHtmlSpecial(text, from)) {
+    if (i > from) append(text.substr(from, i - from));
+    append(HtmlEntity(text[i]));
+    from = i + 1;
   }
-  if (start < text.size()) append(text.substr(start));
+  if (from < text.size()) append(text.substr(from));
 }
 
 // The rendered page, written through a cursor: its many small pieces (a
@@ -686,7 +650,7 @@ class Renderer {
     for (const Node& node : nodes) {
       switch (node.kind) {
         case NodeKind::kText:
-          EmitText(node.text);
+          EmitText(node);
           break;
         case NodeKind::kVariable:
           if (const json::value* v = Lookup(node)) EmitValue(*v, node.escape);
@@ -832,22 +796,21 @@ class Renderer {
   std::string_view ActiveIndent() const { return std::string_view(indent_).substr(indent_begin_); }
 
   // Template text: the active indentation goes before each non-empty line.
-  void EmitText(std::string_view text) {
+  void EmitText(const Node& node) {
+    const std::string_view text = node.text;
     const std::string_view indent = ActiveIndent();
     if (indent.empty()) {
       out_.Append(text);
       at_line_start_ = EndsWithNewline(text);
       return;
     }
-    size_t pos = 0;
-    while (pos < text.size()) {
-      const size_t nl = text.find('\n', pos);
-      const size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
-      const std::string_view line = text.substr(pos, end - pos);
-      if (at_line_start_ && line != "\n" && line != "\r\n") out_.Append(indent);
-      out_.Append(line);
-      at_line_start_ = nl != std::string_view::npos;
-      pos = end;
+    uint32_t start = 0;
+    for (const uint32_t mark : node.lines) {
+      const uint32_t end = mark & ~Node::kBlankLine;
+      if (at_line_start_ && !(mark & Node::kBlankLine)) out_.Append(indent);
+      out_.Append(text.substr(start, end - start));
+      at_line_start_ = text[end - 1] == '\n';
+      start = end;
     }
   }
 
@@ -913,9 +876,35 @@ class Renderer {
   int depth_ = 0;                          // nested expansions
 };
 
+namespace {
+
+// Fills the `lines` of every text node in `nodes` and below.
+void IndexLines(std::vector<Node>& nodes) {
+  for (Node& node : nodes) {
+    IndexLines(node.children);
+    if (node.kind != NodeKind::kText) continue;
+    const std::string_view text = node.text;
+    node.lines.clear();
+    for (size_t pos = 0; pos < text.size();) {
+      const size_t nl = text.find('\n', pos);
+      const size_t end = nl == std::string_view::npos ? text.size() : nl + 1;
+      const std::string_view line = text.substr(pos, end - pos);
+      const bool blank = line == "\n" || line == "\r\n";
+      node.lines.push_back(static_cast<uint32_t>(end) | (blank ? Node::kBlankLine : 0));
+      pos = end;
+    }
+  }
+}
+
+}  // namespace
+
 Result<Template> Template::Compile(std::string_view source, std::string_view name) {
+  // Offsets into a text are kept in 31 bits.
+  if (source.size() >= Node::kBlankLine)
+    return Status::InvalidArgument("template " + std::string(name) + " is over 2 GiB");
   Parser parser(source, name);
   CHANCERY_ASSIGN_OR_RETURN(std::vector<Node> nodes, parser.Run());
+  IndexLines(nodes);
   auto compiled = std::make_shared<internal::CompiledTemplate>();
   compiled->name = name;
   compiled->nodes = std::move(nodes);
@@ -958,8 +947,5 @@ Result<std::string> RenderString(std::string_view source, const json::value& con
   });
 }
 
-void AppendHtmlEscaped(std::string_view text, std::string& out) {
-  EscapeHtml(text, [&out](std::string_view piece) { out.append(piece); });
-}
 
 }  // namespace chancery::theme

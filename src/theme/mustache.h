@@ -87,7 +87,4 @@ std::string Render(const Template& tmpl, std::span<const boost::json::value* con
 Result<std::string> RenderString(std::string_view source, const boost::json::value& context,
                                  const std::map<std::string, std::string, std::less<>>& partials = {});
 
-// Appends `text` to `out` with & < > " ' replaced by HTML entities.
-void AppendHtmlEscaped(std::string_view text, std::string& out);
-
 }  // namespace chancery::theme
