@@ -218,8 +218,12 @@ std::string TocJson(const std::vector<Heading>& toc) {
 }
 
 std::vector<Heading> ParseTocJson(std::string_view json) {
+  // Parsed in a buffer on the stack, dropped at once: every page view reads
+  // its article's contents list, and the headings copy what they keep.
+  unsigned char scratch[4096];
+  boost::json::monotonic_resource memory(scratch, sizeof scratch);
   boost::system::error_code error;
-  const boost::json::value value = boost::json::parse(json, error);
+  const boost::json::value value = boost::json::parse(json, error, &memory);
   if (error || !value.is_array()) return {};
   std::vector<Heading> toc;
   for (const boost::json::value& item : value.get_array()) {
