@@ -4,6 +4,13 @@
 //
 // usage: render_bench --article FILE.md --comments FILE.tsv [--report FILE]
 //                     [--min-time SECONDS] [Google Benchmark flags]
+//        render_bench --article FILE.md --comments FILE.tsv --renders N
+//
+// With --renders, nothing is timed: after the checks on the first page it
+// calls Site::Article N more times and exits, for counting instructions
+// under valgrind (run.sh runs it with N = 1 and N = 11 and divides the
+// difference by ten, which leaves out the set-up and the first render's
+// one-time work).
 //
 // It builds a SQLite store in a temporary folder (removed at the end): the
 // article imported as `chancery import markdown` would (ParseMarkdownArticle +
@@ -199,6 +206,7 @@ struct Args {
   std::string comments;
   std::string report;
   double min_time = 2.0;
+  int renders = -1;  // --renders: untimed renders after the first; -1 for the benchmark
 };
 
 Args ParseArgs(int& argc, char** argv) {
@@ -218,12 +226,15 @@ Args ParseArgs(int& argc, char** argv) {
       args.report = value();
     else if (a == "--min-time")
       args.min_time = std::atof(value().c_str());
+    else if (a == "--renders")
+      args.renders = std::atoi(value().c_str());
     else
       rest.push_back(argv[i]);
   }
   if (args.article.empty() || args.comments.empty())
-    Fail("usage: render_bench --article FILE.md --comments FILE.tsv [--report FILE] [--min-time S]");
+    Fail("usage: render_bench --article FILE.md --comments FILE.tsv [--report FILE] [--min-time S | --renders N]");
   if (!(args.min_time > 0 && args.min_time <= 30)) Fail("--min-time must be in (0, 30] seconds");
+  if (args.renders != -1 && (args.renders < 0 || args.renders > 100000)) Fail("--renders must be 0..100000");
   for (size_t i = 0; i < rest.size(); ++i) argv[i] = rest[i];
   argc = static_cast<int>(rest.size());
   return args;
@@ -312,6 +323,13 @@ int main(int argc, char** argv) {
   if (shown != seed_comments.size())
     Fail("the page shows " + std::to_string(shown) + " comments, not " + std::to_string(seed_comments.size()));
   const bool insight_box = page.find("class=\"insight-box\"") != std::string::npos;
+  if (args.renders >= 0) {
+    for (int i = 0; i < args.renders; ++i) {
+      const http::Response r = site.Article(request);
+      if (r.status != 200 || r.BodyView().size() != page.size()) Fail("a repeated render differs from the first");
+    }
+    return 0;
+  }
   const fs::path page_file = dir.path / "page.html";
   {
     std::ofstream out(page_file, std::ios::binary);

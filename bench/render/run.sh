@@ -9,13 +9,15 @@
 # tests/site/CMakeLists.txt as bench/insight is through tests/insight) in
 # BUILD_DIR, converts the seed article with bench/page/seed_to_markdown.py,
 # and runs it with bench/page/comments.tsv. One process, no network; the
-# store lives in a temporary folder that is removed at the end. About 10 s
+# store lives in a temporary folder that is removed at the end. About 40 s
 # once built (the first build takes minutes). Prints render_bench's Markdown
-# table; exits non-zero if the build, the setup or a check on the page fails.
+# table and the instructions per render (callgrind); exits non-zero if the
+# build, the setup or a check on the page fails.
 #
 # Environment (all optional):
 #   MIN_TIME   seconds Google Benchmark measures each case for at least (2)
 #   SEED_FILE  the seed article (../shared/seeds/000_80c169cc1e2fc806.txt)
+#   COUNT_INSTRUCTIONS  0 skips the callgrind count of instructions per render (1)
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -57,3 +59,28 @@ summary_row "3. cache-miss render median µs (lower is better)" "$(num "$p50") (
   "$(ratio "$p50" "$file_p50")" "< 250 µs" "$(awk -v x="$p50" 'BEGIN { print (x < 250) ? "yes" : "no" }')"
 summary_row "3. cache-miss render p99 µs (lower is better)" "$(num "$p99")" "$(num "$file_p99") file read" \
   "$(ratio "$p99" "$file_p99")" "< 250 µs" "$(awk -v x="$p99" 'BEGIN { print (x < 250) ? "yes" : "no" }')"
+
+# The same render counted in instructions (valgrind's callgrind, only inside
+# Site::Article): a figure that other load on the machine cannot move, to
+# compare two builds by when the timings above wander. render_bench renders
+# 1, then 11, more times after its first page; the difference over ten is
+# one render, without the set-up and the first render's statement
+# preparation. About half a minute; COUNT_INSTRUCTIONS=0 skips it.
+if [[ ${COUNT_INSTRUCTIONS:-1} != 0 ]]; then
+  install_missing valgrind
+  count_renders() {
+    valgrind --tool=callgrind --callgrind-out-file="$tmp/callgrind.$1" "--toggle-collect=chancery::site::Site::Article(*" \
+      "$build/bench/render/render_bench" --article "$tmp/article.md" --comments "$ROOT/bench/page/comments.tsv" \
+      --renders "$1" >/dev/null 2>&1 || die "render_bench --renders $1 failed under callgrind"
+    awk '/^(summary|totals):/ { print $2; exit }' "$tmp/callgrind.$1"
+  }
+  say "callgrind: instructions per render"
+  one=$(count_renders 1)
+  eleven=$(count_renders 11)
+  [[ $one =~ ^[0-9]+$ && $eleven =~ ^[0-9]+$ && $eleven -gt $one ]] || die "callgrind counted no instructions"
+  per_render=$(((eleven - one) / 10))
+  echo "- Instructions per render (valgrind --tool=callgrind, inside Site::Article; renders 2–11 of one process):" \
+    "$(awk -v n="$per_render" 'BEGIN { printf "%.3f M", n / 1e6 }')."
+  summary_row "3. cache-miss render, instructions (informative; lower is better)" \
+    "$(awk -v n="$per_render" 'BEGIN { printf "%.3f M", n / 1e6 }')" "—" "—" "—" "—"
+fi
