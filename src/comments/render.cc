@@ -1,6 +1,8 @@
 #include "comments/render.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 #include "comments/utf8.h"
 
@@ -14,6 +16,20 @@ using ::chancery::AppendUtf8;
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
+// True when each of the 8 bytes at `p` is printable ASCII (0x20..0x7E).
+// (x - 0x20..20) & ~x & 0x80..80 is non-zero exactly when some byte is
+// below 0x20; (x | (x + 0x01..01)) & 0x80..80 when some byte is 0x7F or
+// above (a carry out of one byte comes only from 0xFF, itself caught).
+bool IsPrintableAscii8(const char* p) {
+  uint64_t x;
+  std::memcpy(&x, p, sizeof x);
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  const uint64_t below_space = (x - kOnes * 0x20) & ~x & kHighs;
+  const uint64_t delete_or_above = (x | (x + kOnes)) & kHighs;
+  return (below_space | delete_or_above) == 0;
+}
+
 // `text` made displayable: well-formed UTF-8, "\n" line ends, no bidi
 // controls, and no control characters but "\n" and (when `keep_lines`) "\t".
 // Without `keep_lines`, newlines and tabs become spaces (a name is one line).
@@ -21,8 +37,10 @@ std::string Clean(std::string_view text, bool keep_lines) {
   std::string out;
   out.reserve(text.size());
   for (std::size_t pos = 0; pos < text.size();) {
-    // Printable ASCII, most of any comment, needs no decoding: copy the run.
+    // Printable ASCII, most of any comment, needs no decoding: copy the run,
+    // found eight bytes at a time while whole words are printable.
     std::size_t run = pos;
+    while (run + 8 <= text.size() && IsPrintableAscii8(text.data() + run)) run += 8;
     while (run < text.size() && text[run] >= 0x20 && text[run] < 0x7F) ++run;
     if (run > pos) {
       out.append(text.data() + pos, run - pos);

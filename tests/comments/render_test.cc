@@ -143,6 +143,29 @@ TEST(RenderCommentHtmlTest, NulAndControlsBecomeReplacementCharacters) {
             "c\xEF\xBF\xBD</p>\n");
 }
 
+// Plain ASCII is skipped eight bytes at a time: a byte that needs work at
+// any offset of a word, in text of any length around one or two words,
+// must be found. Each becomes U+FFFD (a control, DEL, a stray byte), a
+// space-free "\n" split (a newline), or passes whole (a letter above ASCII).
+TEST(RenderCommentHtmlTest, EveryOffsetOfAWordIsChecked) {
+  const std::string fffd = "\xEF\xBF\xBD";
+  const struct {
+    std::string in, out;
+  } cases[] = {{"\x01", fffd}, {"\x1F", fffd}, {"\x7F", fffd}, {"\x80", fffd}, {"\xFF", fffd},
+               {"\xC3\xA9", "\xC3\xA9"}, {"\n", "<br>\n"}};
+  for (const auto& c : cases) {
+    for (size_t length = 1; length <= 20; ++length) {
+      for (size_t at = 0; at < length; ++at) {
+        const std::string text = std::string(at, 'a') + c.in + std::string(length - at - 1, 'b');
+        const std::string want = "<p>" + std::string(at, 'a') + c.out + std::string(length - at - 1, 'b') + "</p>\n";
+        // A newline at either end is a blank line, not a break.
+        if (c.in == "\n" && (at == 0 || at + 1 == length)) continue;
+        EXPECT_EQ(RenderCommentHtml(text), want) << "length " << length << ", at " << at;
+      }
+    }
+  }
+}
+
 TEST(RenderCommentHtmlTest, NulEndsALink) {
   const std::string html = RenderCommentHtml(std::string("https://e.x/a\0<script>", 22));
   EXPECT_EQ(html, "<p>" + Link("https://e.x/a", "https://e.x/a") + "\xEF\xBF\xBD&lt;script&gt;</p>\n");
