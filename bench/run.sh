@@ -12,7 +12,7 @@
 # table (benchmark | Chancery | reference | ratio | goal | met?) collects the
 # rows that carry the goals. A benchmark that fails does not stop the
 # others: its rows are missing from the summary, a line says so, and this
-# script exits non-zero at the end. About 7 minutes on 2 cores (plus the
+# script exits non-zero at the end. About 8 minutes on 2 cores (plus the
 # first build of render_bench). Loopback only; see bench/README.md.
 #
 # Environment: RENDER_BUILD_DIR (bench/render's build folder, default
