@@ -2,20 +2,30 @@
 // worker pool (Dispatch: middleware, router, handler) → response writer.
 //
 // Threads and ownership:
-//   - `io_threads` threads run `ioc_`. The listener, the signal set and the
-//     shutdown timer live on the `control_` strand; each connection's
-//     session runs on a strand of its own, which also guards the
-//     Connection's `idle`/`closing` flags.
-//   - Handlers run on `workers_` (an asio::thread_pool); the session
+//   - Each of the `io_threads` threads runs an event loop of its own (a
+//     `Loop`: an io_context with its own epoll set), as nginx runs one per
+//     worker process. The listener, the signal set and the shutdown timer
+//     live on loop 0, the `control` executor. Accepted connections are
+//     dealt to the loops in turn, and a connection's session runs only on
+//     its loop's thread — so it needs no strand, and its reads and writes
+//     never wake another thread. The Connection's `idle`/`closing` flags and
+//     its deadline are touched only there.
+//   - Timeouts are deadlines, not a timer per operation: before a read or a
+//     write the session sets its connection's deadline, and each loop's
+//     sweep timer (running while the loop has connections) cancels the
+//     socket of any connection whose deadline has passed. A timeout thus
+//     fires at most one sweep period late, never early.
+//   - Handlers run on `workers` (an asio::thread_pool); the session
 //     co_awaits the result, so nothing slow ever runs on an io thread.
-//   - `connections_` (under `mu_`) lets Stop() reach every open connection.
+//   - `connections` (under `mu`) lets Stop() reach every open connection.
 //
-// Graceful stop: BeginShutdown() closes the acceptor and marks every
-// connection `closing`; idle ones (waiting for a request, or lingering after
-// a close) are cancelled at once, busy ones finish their exchange, write the
-// response with "Connection: close" and end. When the last one ends ioc_
-// runs out of work and Run() returns. If some are still busy after
-// shutdown_grace, ioc_ is stopped and Run() closes their sockets.
+// Graceful stop: BeginShutdown() closes the acceptor, releases the loops'
+// work guards and marks every connection `closing`; idle ones (waiting for a
+// request, or lingering after a close) are cancelled at once, busy ones
+// finish their exchange, write the response with "Connection: close" and
+// end. A loop whose last connection has ended runs out of work, and Run()
+// returns when all have. If some are still busy after shutdown_grace, every
+// loop is stopped and Run() closes their sockets.
 
 #include "http/server.h"
 
@@ -32,12 +42,11 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <csignal>
 #include <ctime>
@@ -73,17 +82,87 @@ constexpr auto kAcceptRetry = std::chrono::milliseconds(100);  // after EMFILE a
 
 std::string_view SV(beast::string_view s) { return {s.data(), s.size()}; }
 
-// One accepted connection. `idle` and `closing` are only touched on the
-// stream's strand.
-struct Connection {
-  Connection(tcp::socket socket, std::string remote_address)
-      : stream(std::move(socket)), remote(std::move(remote_address)) {}
+constexpr Clock::time_point kNever = Clock::time_point::max();
 
-  beast::tcp_stream stream;
+struct Loop;
+
+// One accepted connection. Everything but `remote` and `loop` is only
+// touched on its loop's thread.
+struct Connection {
+  Connection(tcp::socket s, std::string remote_address, Loop& home)
+      : socket(std::move(s)), remote(std::move(remote_address)), loop(home) {}
+
+  // The socket's pending operations are cancelled by the loop's sweep once
+  // `deadline` has passed (kNever: no limit).
+  void ExpiresAfter(Clock::duration d) { deadline = Clock::now() + d; }
+
+  tcp::socket socket;
   const std::string remote;
+  Loop& loop;
+  Clock::time_point deadline = kNever;
+  size_t slot = 0;       // index in loop.open
   bool idle = false;     // waiting for a request's first byte, or lingering: Stop() may cut it
   bool closing = false;  // the server is stopping: finish this exchange, then close
 };
+
+// One io thread's event loop and the connections it serves.
+struct Loop {
+  explicit Loop(Clock::duration period) : ioc(1), sweep(ioc), sweep_period(period) {}
+  // Sessions that end while ioc is destroyed must not touch `sweep`, which
+  // is gone by then.
+  ~Loop() { sweeping = false; }
+
+  // On the loop's thread: from the session's start to its end.
+  void Add(Connection* c) {
+    c->slot = open.size();
+    open.push_back(c);
+    if (!sweeping) {
+      sweeping = true;
+      ArmSweep();
+    }
+  }
+  void Remove(Connection* c) {
+    Connection* last = open.back();
+    open[c->slot] = last;
+    last->slot = c->slot;
+    open.pop_back();
+    if (open.empty() && sweeping) sweep.cancel();  // no wake-ups for an idle loop
+  }
+  void ArmSweep() {
+    sweep.expires_after(sweep_period);
+    sweep.async_wait([this](const boost::system::error_code& ec) {
+      if (ec || open.empty()) {
+        sweeping = false;
+        return;
+      }
+      const Clock::time_point now = Clock::now();
+      for (Connection* c : open) {
+        if (c->deadline > now) continue;
+        c->deadline = kNever;
+        boost::system::error_code ignored;
+        c->socket.cancel(ignored);
+      }
+      ArmSweep();
+    });
+  }
+
+  // Declared before ioc: session frames destroyed with ioc (after a hard
+  // stop) still remove themselves from it.
+  std::vector<Connection*> open;
+  asio::io_context ioc;
+  asio::steady_timer sweep;
+  const Clock::duration sweep_period;
+  bool sweeping = false;
+};
+
+// How often a loop looks for connections past their deadline: a tenth of
+// the shortest timeout, between 10 ms and 500 ms.
+Clock::duration SweepPeriod(const ServerOptions& o) {
+  Clock::duration shortest = std::min({Clock::duration(o.read_timeout), Clock::duration(o.idle_timeout),
+                                       Clock::duration(o.write_timeout), Clock::duration(kLingerTime)});
+  return std::clamp(shortest / 10, Clock::duration(std::chrono::milliseconds(10)),
+                    Clock::duration(std::chrono::milliseconds(500)));
+}
 
 // What the session does after an exchange.
 enum class After {
@@ -246,11 +325,20 @@ struct Server::Impl {
         router(std::move(r)),
         middleware(std::move(m)),
         workers(static_cast<size_t>(std::max(1, options.worker_threads))),
-        control(asio::make_strand(ioc)),
+        loops(MakeLoops(options)),
+        control(loops[0]->ioc.get_executor()),
         acceptor(control),
         accept_retry(control),
-        grace_timer(control) {}
+        grace_timer(control) {
+    for (size_t i = 1; i < loops.size(); ++i) keep_running.emplace_back(loops[i]->ioc.get_executor());
+  }
   ~Impl();
+
+  static std::vector<std::unique_ptr<Loop>> MakeLoops(const ServerOptions& o) {
+    std::vector<std::unique_ptr<Loop>> made;
+    for (int i = 0; i < std::max(1, o.io_threads); ++i) made.push_back(std::make_unique<Loop>(SweepPeriod(o)));
+    return made;
+  }
 
   Status Listen();
   void Run();
@@ -263,7 +351,7 @@ struct Server::Impl {
   void BeginShutdown();
   void HardStop();
   awaitable<void> AcceptLoop();
-  void StartSession(tcp::socket socket);
+  void StartSession(tcp::socket socket, Loop& loop);
 
   // On the connection's strand.
   awaitable<void> Session(std::shared_ptr<Connection> conn);
@@ -294,7 +382,7 @@ struct Server::Impl {
   awaitable<void> LingeringClose(Connection& c);
   void EndSession(const std::shared_ptr<Connection>& conn);
 
-  void RunLoop();
+  void RunLoop(asio::io_context& ioc);
 
   const ServerOptions options;
   const Router router;
@@ -312,10 +400,13 @@ struct Server::Impl {
   std::string where;                       // "127.0.0.1:8080", for log lines
   Clock::time_point last_limit_warning{};  // on control
 
-  asio::io_context ioc;
   asio::thread_pool workers;
-  // I/O objects: declared after ioc so they are destroyed before it.
-  asio::strand<asio::io_context::executor_type> control;
+  std::vector<std::unique_ptr<Loop>> loops;  // one per io thread
+  // Keep loops 1… running while they have no connection, until shutdown.
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
+  size_t next_loop = 0;  // on control: the loop the next connection goes to
+  // I/O objects on loop 0: declared after loops so they are destroyed first.
+  asio::io_context::executor_type control;
   tcp::acceptor acceptor;
   asio::steady_timer accept_retry;
   asio::steady_timer grace_timer;
@@ -328,7 +419,7 @@ Server::Impl::~Impl() {
     destroying = true;
   }
   // Handlers still running after a hard stop hold references into session
-  // frames owned by ioc; let them finish before ioc goes.
+  // frames owned by the loops; let them finish before the loops go.
   workers.join();
   std::lock_guard lock(mu);
   connections.clear();
@@ -368,7 +459,7 @@ Status Server::Impl::Listen() {
   return Status::Ok();
 }
 
-void Server::Impl::RunLoop() {
+void Server::Impl::RunLoop(asio::io_context& ioc) {
   // Handlers do not throw by construction; if one ever does, log it and keep
   // the event loop going rather than losing an io thread.
   for (;;) {
@@ -390,15 +481,15 @@ void Server::Impl::Run() {
   }
   asio::post(control, [this] { Start(); });
   std::vector<std::thread> threads;
-  for (int i = 1; i < options.io_threads; ++i) threads.emplace_back([this] { RunLoop(); });
-  RunLoop();
+  for (size_t i = 1; i < loops.size(); ++i) threads.emplace_back([this, i] { RunLoop(loops[i]->ioc); });
+  RunLoop(loops[0]->ioc);
   for (auto& t : threads) t.join();
   if (hard_stopped) {
     // No io thread runs now, so closing the sockets here races with nothing.
     std::lock_guard lock(mu);
     for (const auto& c : connections) {
       beast::error_code ignored;
-      c->stream.socket().close(ignored);
+      c->socket.close(ignored);
     }
   }
   spdlog::info("http: stopped serving {}", where);
@@ -434,10 +525,14 @@ void Server::Impl::BeginShutdown() {
   acceptor.close(ignored);
   accept_retry.cancel();
   if (signals) signals->cancel(ignored);
+  keep_running.clear();  // each loop now ends when its last connection does
   for (const auto& c : open) {
-    asio::post(c->stream.get_executor(), [c] {
+    asio::post(c->socket.get_executor(), [c] {
       c->closing = true;
-      if (c->idle) c->stream.cancel();
+      if (c->idle) {
+        beast::error_code not_open;
+        c->socket.cancel(not_open);
+      }
     });
   }
   if (open.empty()) return;
@@ -458,13 +553,13 @@ void Server::Impl::HardStop() {
   }
   spdlog::warn("http: {} connection(s) still busy {} ms after stop; closing them", busy,
                options.shutdown_grace.count());
-  ioc.stop();
+  for (const auto& loop : loops) loop->ioc.stop();
 }
 
 awaitable<void> Server::Impl::AcceptLoop() {
   for (;;) {
-    auto [ec, socket] =
-        co_await acceptor.async_accept(asio::any_io_executor(asio::make_strand(ioc)), kNoThrow);
+    Loop& loop = *loops[next_loop];
+    auto [ec, socket] = co_await acceptor.async_accept(loop.ioc, kNoThrow);
     if (!acceptor.is_open() || ec == asio::error::operation_aborted) co_return;
     if (ec == asio::error::connection_aborted) continue;  // the client gave up first
     if (ec) {
@@ -474,16 +569,17 @@ awaitable<void> Server::Impl::AcceptLoop() {
       co_await accept_retry.async_wait(kNoThrow);
       continue;
     }
-    StartSession(std::move(socket));
+    next_loop = (next_loop + 1) % loops.size();
+    StartSession(std::move(socket), loop);
   }
 }
 
-void Server::Impl::StartSession(tcp::socket socket) {
+void Server::Impl::StartSession(tcp::socket socket, Loop& loop) {
   beast::error_code ec;
   tcp::endpoint remote = socket.remote_endpoint(ec);
   if (ec) return;  // already gone
   socket.set_option(tcp::no_delay(true), ec);
-  auto conn = std::make_shared<Connection>(std::move(socket), remote.address().to_string());
+  auto conn = std::make_shared<Connection>(std::move(socket), remote.address().to_string(), loop);
   {
     std::lock_guard lock(mu);
     if (shutting_down) return;
@@ -499,8 +595,7 @@ void Server::Impl::StartSession(tcp::socket socket) {
     }
     connections.insert(conn);
   }
-  asio::any_io_executor executor = conn->stream.get_executor();
-  asio::co_spawn(executor, Session(std::move(conn)), LogIfThrew("session"));
+  asio::co_spawn(loop.ioc, Session(std::move(conn)), LogIfThrew("session"));
 }
 
 void Server::Impl::EndSession(const std::shared_ptr<Connection>& conn) {
@@ -516,25 +611,29 @@ awaitable<void> Server::Impl::Session(std::shared_ptr<Connection> conn) {
   struct Deregister {
     Impl* impl;
     std::shared_ptr<Connection> conn;
-    ~Deregister() { impl->EndSession(conn); }
+    ~Deregister() {
+      conn->loop.Remove(conn.get());
+      impl->EndSession(conn);
+    }
   } deregister{this, conn};
+  conn->loop.Add(conn.get());
 
   beast::flat_buffer buffer;
   After after = After::kKeepAlive;
   while (after == After::kKeepAlive && !conn->closing) after = co_await ServeOne(*conn, buffer);
   if (after != After::kDrop) co_await LingeringClose(*conn);
   beast::error_code ignored;
-  conn->stream.socket().shutdown(tcp::socket::shutdown_both, ignored);
-  conn->stream.close();
+  conn->socket.shutdown(tcp::socket::shutdown_both, ignored);
+  conn->socket.close(ignored);
 }
 
 awaitable<After> Server::Impl::ServeOne(Connection& c, beast::flat_buffer& buffer) {
-  beast::tcp_stream& stream = c.stream;
+  tcp::socket& stream = c.socket;
   // Between requests the idle timeout applies; once a byte of the next one
   // arrives (or is already buffered, when pipelined), the read timeout.
   if (buffer.size() == 0) {
     c.idle = true;
-    stream.expires_after(options.idle_timeout);
+    c.ExpiresAfter(options.idle_timeout);
     auto [ec, n] = co_await stream.async_read_some(buffer.prepare(kReadChunk), kNoThrow);
     c.idle = false;
     if (ec) co_return After::kDrop;
@@ -542,7 +641,7 @@ awaitable<After> Server::Impl::ServeOne(Connection& c, beast::flat_buffer& buffe
   }
   Exchange x;
   const Clock::time_point deadline = x.started + options.read_timeout;
-  stream.expires_at(deadline);
+  c.deadline = deadline;
 
   // A fresh parser per message, so limits and state never leak between them.
   bhttp::request_parser<bhttp::string_body> parser;
@@ -573,15 +672,16 @@ awaitable<After> Server::Impl::ServeOne(Connection& c, beast::flat_buffer& buffe
   if (!parser.is_done()) {
     if (head.version() >= 11 && internal::EqualsIgnoreCase(SV(head[bhttp::field::expect]), "100-continue")) {
       static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      stream.expires_after(options.write_timeout);
+      c.ExpiresAfter(options.write_timeout);
       auto [ec, n] = co_await asio::async_write(stream, asio::buffer(kContinue), kNoThrow);
       if (ec) co_return After::kDrop;
-      stream.expires_at(deadline);
+      c.deadline = deadline;
     }
     auto [ec, n] = co_await bhttp::async_read(stream, buffer, parser, kNoThrow);
     if (ec) co_return co_await Refuse(c, ec, parser.get(), x);
   }
 
+  c.deadline = kNever;  // the handler's time is not the client's
   bhttp::request<bhttp::string_body> msg = parser.release();
   Request request;
   request.method = MethodFromString(x.method);
@@ -714,8 +814,9 @@ awaitable<bool> Server::Impl::WriteGathered(Connection& c, std::string_view head
       asio::buffer(connection.data(), connection.size()), asio::buffer("\r\n", 2),
       asio::buffer(body[0].data(), body[0].size()), asio::buffer(body[1].data(), body[1].size()),
       asio::buffer(body[2].data(), body[2].size()), asio::buffer(body[3].data(), body[3].size())};
-  c.stream.expires_after(options.write_timeout);
-  auto [ec, written] = co_await asio::async_write(c.stream, buffers, kNoThrow);
+  c.ExpiresAfter(options.write_timeout);
+  auto [ec, written] = co_await asio::async_write(c.socket, buffers, kNoThrow);
+  c.deadline = kNever;
   co_return !ec;
 }
 
@@ -732,14 +833,14 @@ void Server::Impl::LogAccess(const Connection& c, const Exchange& x, int status,
 // and amount.
 awaitable<void> Server::Impl::LingeringClose(Connection& c) {
   beast::error_code ec;
-  c.stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  c.socket.shutdown(tcp::socket::shutdown_send, ec);
   if (ec) co_return;
   c.idle = true;  // Stop() need not wait for this
-  c.stream.expires_after(kLingerTime);
+  c.ExpiresAfter(kLingerTime);
   std::array<char, 4096> scratch;
   size_t drained = 0;
   while (drained < kLingerBytes) {
-    auto [read_ec, n] = co_await c.stream.async_read_some(asio::buffer(scratch), kNoThrow);
+    auto [read_ec, n] = co_await c.socket.async_read_some(asio::buffer(scratch), kNoThrow);
     if (read_ec) break;
     drained += n;
   }
