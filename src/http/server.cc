@@ -69,11 +69,15 @@ namespace beast = boost::beast;
 namespace bhttp = boost::beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
+// A loop's own executor type, not the type-erased any_io_executor: a
+// session's every operation copies its executor, and the erased copy costs.
+using Executor = asio::io_context::executor_type;
+using Socket = asio::basic_stream_socket<tcp, Executor>;
 template <typename T>
-using awaitable = asio::awaitable<T>;
+using awaitable = asio::awaitable<T, Executor>;
 
 // Every asynchronous operation reports errors as values, never by throwing.
-constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable);
+constexpr auto kNoThrow = asio::as_tuple(asio::use_awaitable_t<Executor>{});
 
 constexpr size_t kReadChunk = 8192;                    // first read of a request
 constexpr auto kLingerTime = std::chrono::seconds(1);  // see LingeringClose()
@@ -89,14 +93,14 @@ struct Loop;
 // One accepted connection. Everything but `remote` and `loop` is only
 // touched on its loop's thread.
 struct Connection {
-  Connection(tcp::socket s, std::string remote_address, Loop& home)
+  Connection(Socket s, std::string remote_address, Loop& home)
       : socket(std::move(s)), remote(std::move(remote_address)), loop(home) {}
 
   // The socket's pending operations are cancelled by the loop's sweep once
   // `deadline` has passed (kNever: no limit).
   void ExpiresAfter(Clock::duration d) { deadline = Clock::now() + d; }
 
-  tcp::socket socket;
+  Socket socket;
   const std::string remote;
   Loop& loop;
   Clock::time_point deadline = kNever;
@@ -351,7 +355,7 @@ struct Server::Impl {
   void BeginShutdown();
   void HardStop();
   awaitable<void> AcceptLoop();
-  void StartSession(tcp::socket socket, Loop& loop);
+  void StartSession(Socket socket, Loop& loop);
 
   // On the connection's strand.
   awaitable<void> Session(std::shared_ptr<Connection> conn);
@@ -406,8 +410,8 @@ struct Server::Impl {
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
   size_t next_loop = 0;  // on control: the loop the next connection goes to
   // I/O objects on loop 0: declared after loops so they are destroyed first.
-  asio::io_context::executor_type control;
-  tcp::acceptor acceptor;
+  Executor control;
+  asio::basic_socket_acceptor<tcp, Executor> acceptor;
   asio::steady_timer accept_retry;
   asio::steady_timer grace_timer;
   std::optional<asio::signal_set> signals;
@@ -574,7 +578,7 @@ awaitable<void> Server::Impl::AcceptLoop() {
   }
 }
 
-void Server::Impl::StartSession(tcp::socket socket, Loop& loop) {
+void Server::Impl::StartSession(Socket socket, Loop& loop) {
   beast::error_code ec;
   tcp::endpoint remote = socket.remote_endpoint(ec);
   if (ec) return;  // already gone
@@ -628,7 +632,7 @@ awaitable<void> Server::Impl::Session(std::shared_ptr<Connection> conn) {
 }
 
 awaitable<After> Server::Impl::ServeOne(Connection& c, beast::flat_buffer& buffer) {
-  tcp::socket& stream = c.socket;
+  Socket& stream = c.socket;
   // Between requests the idle timeout applies; once a byte of the next one
   // arrives (or is already buffered, when pipelined), the read timeout.
   if (buffer.size() == 0) {
@@ -760,7 +764,7 @@ awaitable<Response> Server::Impl::RunHandler(Request& request, Exchange& x) {
   // session is suspended right here.
   auto [error, response] = co_await asio::co_spawn(
       workers,
-      [this, &request]() -> awaitable<Response> {
+      [this, &request]() -> asio::awaitable<Response> {
         if (hard_stopped) co_return StatusPage(503);  // nobody will read the answer
         co_return Dispatch(router, middleware, request);
       },
