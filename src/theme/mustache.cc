@@ -609,8 +609,8 @@ void EscapeHtml(std::string_view text, Append&& append) {
 class Output {
  public:
   explicit Output(std::string& out) : out_(out) { out_.resize(out_.capacity()); }
-  void Append(std::string_view piece) {
-    if (piece.empty()) return;
+  [[gnu::always_inline]] void Append(std::string_view piece) {
+    if (piece.empty()) return;  // an empty view may carry a null pointer, which memcpy must not get
     if (piece.size() > out_.size() - size_) Grow(piece.size());
     std::memcpy(out_.data() + size_, piece.data(), piece.size());
     size_ += piece.size();
@@ -618,7 +618,7 @@ class Output {
   void Finish() { out_.resize(size_); }
 
  private:
-  void Grow(size_t more) { out_.resize(std::max(out_.size() * 2, size_ + more)); }
+  [[gnu::noinline]] void Grow(size_t more) { out_.resize(std::max(out_.size() * 2, size_ + more)); }
 
   std::string& out_;
   size_t size_ = 0;
