@@ -101,6 +101,12 @@ std::string Statement::Text(int column) const {
   return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p), n);
 }
 
+std::string_view Statement::TextView(int column) const {
+  const auto* p = sqlite3_column_text(stmt_, column);
+  const int n = sqlite3_column_bytes(stmt_, column);
+  return p == nullptr ? std::string_view() : std::string_view(reinterpret_cast<const char*>(p), n);
+}
+
 std::string Statement::Blob(int column) const {
   const void* p = sqlite3_column_blob(stmt_, column);
   const int n = sqlite3_column_bytes(stmt_, column);

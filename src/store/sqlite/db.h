@@ -59,6 +59,9 @@ class Statement {
   int64_t Int64(int column) const { return sqlite3_column_int64(stmt_, column); }
   int Int(int column) const { return sqlite3_column_int(stmt_, column); }
   std::string Text(int column) const;
+  // The column's text in SQLite's own memory, valid until the next Step,
+  // Reset or accessor call on this column: for text parsed, not kept.
+  std::string_view TextView(int column) const;
   std::string Blob(int column) const;
   bool IsNull(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 

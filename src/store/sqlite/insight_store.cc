@@ -391,10 +391,11 @@ Result<std::optional<ArticleInsight>> SqliteStore::FindArticleInsight(int64_t ar
 Result<std::optional<ArticleInsight>> SqliteStore::FindArticleInsightIndex(int64_t article_id) {
   return Context(
       Read([&](Connection& db) -> Result<std::optional<ArticleInsight>> {
-        // The analysis' row with its compact index; false when there is none.
+        // The analysis' row, its compact index parsed where SQLite holds
+        // it; false when there is no row.
         ArticleInsight insight;
-        std::optional<std::string> index_text;
-        auto read_row = [&]() -> Result<bool> {
+        bool parsed = false;
+        auto read_row = [&](bool parse) -> Result<bool> {
           CHANCERY_ASSIGN_OR_RETURN(
               StatementLease stmt,
               db.Prepare("SELECT article_id, analyzed_at, article_updated_at, gazetteer_version, index_text"
@@ -406,17 +407,17 @@ Result<std::optional<ArticleInsight>> SqliteStore::FindArticleInsightIndex(int64
           insight.analyzed_at = stmt->Int64(1);
           insight.article_updated_at = stmt->Int64(2);
           insight.gazetteer_version = stmt->Text(3);
-          if (!stmt->IsNull(4)) index_text = stmt->Text(4);
+          parsed = parse && !stmt->IsNull(4) && ParseIndexText(stmt->TextView(4), insight);
           return true;
         };
-        CHANCERY_ASSIGN_OR_RETURN(bool found, read_row());
+        CHANCERY_ASSIGN_OR_RETURN(bool found, read_row(true));
         if (!found) return std::optional<ArticleInsight>();
-        if (index_text && ParseIndexText(*index_text, insight)) return std::optional<ArticleInsight>(std::move(insight));
+        if (parsed) return std::optional<ArticleInsight>(std::move(insight));
         // No usable compact copy (a name holds a separator): the row again
         // and the tables, in one snapshot.
         CHANCERY_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db, Transaction::Kind::kRead));
         insight = ArticleInsight();
-        CHANCERY_ASSIGN_OR_RETURN(found, read_row());
+        CHANCERY_ASSIGN_OR_RETURN(found, read_row(false));
         if (!found) return std::optional<ArticleInsight>();
         CHANCERY_RETURN_IF_ERROR(ReadIndexRows(db, article_id, insight));
         return std::optional<ArticleInsight>(std::move(insight));

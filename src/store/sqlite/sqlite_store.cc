@@ -188,7 +188,7 @@ Status ReadComment(const Statement& row, Comment& c) {
   c.author_email = row.Text(4);
   c.author_url = row.Text(5);
   c.body = row.Text(6);
-  const std::string status = row.Text(7);
+  const std::string_view status = row.TextView(7);
   const auto parsed = ParseCommentStatus(status);
   if (!parsed) {
     return Status::Corruption("comment " + std::to_string(c.id) + " has unknown status " + Quoted(status));
@@ -212,6 +212,7 @@ Result<Comment> ReadComment(const Statement& row) {
 // Steps `stmt` to the end, reading every row as a comment.
 Result<std::vector<Comment>> ReadComments(StatementLease& stmt) {
   std::vector<Comment> out;
+  out.reserve(16);  // a thread's worth, not four reallocations of moved comments
   for (;;) {
     CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
     if (!row) return out;
