@@ -387,6 +387,56 @@ TEST(ServerTest, IdleKeepAliveConnectionIsClosedAfterIdleTimeout) {
   EXPECT_TRUE(silent.WaitForClose(3s));
 }
 
+// Connections are dealt to the io threads' loops in turn: six of them on
+// three loops, and each loop's sweep must close its own idle ones.
+TEST(ServerTest, IdleTimeoutClosesConnectionsOnEveryLoop) {
+  ServerOptions options = TestOptions();
+  options.io_threads = 3;
+  options.idle_timeout = 300ms;
+  TestServer ts(TestRouter(), options);
+  std::vector<std::unique_ptr<RawClient>> clients;
+  for (int i = 0; i < 6; ++i) {
+    clients.push_back(std::make_unique<RawClient>(ts.port()));
+    ASSERT_TRUE(clients.back()->Send(RawRequest("GET", "/healthz")));
+    auto r = clients.back()->Read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+  }
+  const auto start = std::chrono::steady_clock::now();
+  for (auto& c : clients) EXPECT_TRUE(c->WaitForClose(3s));
+  EXPECT_GE(std::chrono::steady_clock::now() - start, 150ms);  // the last one waited its timeout
+}
+
+TEST(ServerTest, StopDrainsTheConnectionsOfEveryLoop) {
+  ServerOptions options = TestOptions();
+  options.io_threads = 4;
+  auto entered = std::make_shared<Event>();
+  Router router = TestRouter();
+  router.Get("/slow", [entered](const http::Request&) {
+    entered->Notify();
+    std::this_thread::sleep_for(300ms);
+    return Response(200, "text/plain", "done");
+  });
+  TestServer ts(std::move(router), options);
+  std::vector<std::unique_ptr<RawClient>> idle;
+  for (int i = 0; i < 7; ++i) {  // with the slow one, two on each of the four loops
+    idle.push_back(std::make_unique<RawClient>(ts.port()));
+    ASSERT_TRUE(idle.back()->Send(RawRequest("GET", "/")));
+    ASSERT_TRUE(idle.back()->Read());
+  }
+  RawClient slow(ts.port());
+  ASSERT_TRUE(slow.Send(RawRequest("GET", "/slow")));
+  ASSERT_TRUE(entered->WaitFor(3s));
+  std::thread stopper([&] { ts.StopAndJoin(); });
+  for (auto& c : idle) EXPECT_TRUE(c->WaitForClose(2s));
+  auto r = slow.Read();
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->body, "done");
+  EXPECT_EQ(r->Header("Connection"), "close");
+  stopper.join();
+  EXPECT_TRUE(ts.returned());
+}
+
 TEST(ServerTest, HandlerThatThrowsGives500AndTheNextRequestWorks) {
   TestServer ts(TestRouter());
   RawClient client(ts.port());
