@@ -44,6 +44,35 @@ std::string Plural(int64_t n, std::string_view one, std::string_view many) {
   return n == 1 ? fmt::format("1 {}", one) : fmt::format("{} {}", n, many);
 }
 
+// The keys of a comment's view, in the order of its prototype; the last
+// four only when the reader may still edit or delete it.
+enum class CommentKey : size_t {
+  kId, kDepth, kAuthorName, kStaff, kAuthorHtml, kInitial, kAvatar, kDate, kDateIso, kHtml,
+  kPermalink, kReplyUrl, kPending, kEdited, kCanModify, kInReplyTo, kHasReplies, kReplies,
+  kEditUrl, kDeleteUrl, kModifyToken, kMinutesLeftLabel,
+};
+constexpr std::array<std::string_view, 22> kCommentKeys = {
+    "id",        "depth",     "author_name", "staff",   "author_html",  "initial",  "avatar",    "date",
+    "date_iso",  "html",      "permalink",   "reply_url", "pending",    "edited",   "can_modify", "in_reply_to",
+    "has_replies", "replies", "edit_url",    "delete_url", "modify_token", "minutes_left_label"};
+constexpr size_t kReaderKeys = static_cast<size_t>(CommentKey::kEditUrl);
+static_assert(kReaderKeys == 18, "a reader's comment view must stay within Boost.JSON's unhashed object size");
+
+// The view every comment starts from: its keys with placeholder values
+// (false: a key the template tests; in_reply_to stays false when unset).
+const json::object& CommentPrototype(bool can_modify) {
+  static const std::array<json::object, 2> prototypes = [] {
+    std::array<json::object, 2> made;
+    for (size_t v = 0; v < 2; ++v) {
+      const size_t n = v == 0 ? kReaderKeys : kCommentKeys.size();
+      made[v].reserve(n);
+      for (size_t i = 0; i < n; ++i) made[v].emplace(kCommentKeys[i], false);
+    }
+    return made;
+  }();
+  return prototypes[can_modify ? 1 : 0];
+}
+
 }  // namespace
 
 std::vector<int64_t> Discussion::OwnIds(const http::Request& request) const {
@@ -145,45 +174,45 @@ json::object Discussion::CommentView(const store::Comment& c, Thread& thread, in
   };
   // Every key the template reads is set on every comment, so a nested
   // comment never inherits its parent's value through the context stack;
-  // the ones only {{#can_modify}} reads are set when it is true. Boost.JSON
-  // keeps an object of up to 18 keys without a hash table, where each
-  // insertion costs a fraction: the reply link is shown {{^pending}}, not
-  // under a key of its own.
-  json::object o(sp);
-  o.reserve(can_modify ? 22 : 18);
-  o.emplace("id", c.id);
-  o.emplace("depth", depth);
-  o.emplace("author_name", c.author_name);
-  o.emplace("staff", comments::IsStaffReply(c));
-  o.emplace("author_html",
-            text([&](std::string& out) { comments::AppendAuthorLinkHtml(out, c.author_name, c.author_url); }));
-  o.emplace("initial", Initial(c.author_name));
-  o.emplace("avatar", static_cast<int64_t>(std::hash<std::string>{}(c.author_name) % 8));
-  o.emplace("date", text([&](std::string& out) { thread.dates.AppendDateTime(out, c.created_at); }));
-  o.emplace("date_iso", text([&](std::string& out) { AppendIsoDateTime(out, c.created_at); }));
-  o.emplace("html", text([&](std::string& out) { comments::AppendCommentHtml(out, c.body); }));
-  o.emplace("permalink", Join(sp, {base, "#comment-", id.view()}));
-  o.emplace("reply_url", Join(sp, {base, "?replyto=", id.view(), "#respond"}));
-  o.emplace("pending", pending);
-  o.emplace("edited", c.updated_at > 0);
-  o.emplace("can_modify", can_modify);
-  if (can_modify) {
-    const int64_t minutes_left = (pipeline_.EditSecondsLeft(c, thread.now) + 59) / 60;
-    o.emplace("edit_url", Join(sp, {base, "/comments/", id.view(), "/edit"}));
-    o.emplace("delete_url", Join(sp, {base, "/comments/", id.view(), "/delete"}));
-    o.emplace("modify_token", pipeline_.ModifyToken(c.id));
-    o.emplace("minutes_left_label", Plural(minutes_left, "minute", "minutes"));
-  }
+  // the ones only {{#can_modify}} reads are set when it is true. The view is
+  // a copy of a prototype with the keys in a fixed order, its values then
+  // set by position: copying skips the duplicate-key search each insertion
+  // would make, and a comment of up to 18 keys stays an unhashed object.
+  using K = CommentKey;
+  json::object o(CommentPrototype(can_modify), sp);
+  json::key_value_pair* kv = o.begin();
+  auto set = [&](K key, auto&& value) { kv[static_cast<size_t>(key)].value() = std::forward<decltype(value)>(value); };
+  set(K::kId, c.id);
+  set(K::kDepth, depth);
+  set(K::kAuthorName, json::string(c.author_name, sp));
+  set(K::kStaff, comments::IsStaffReply(c));
+  set(K::kAuthorHtml,
+      text([&](std::string& out) { comments::AppendAuthorLinkHtml(out, c.author_name, c.author_url); }));
+  set(K::kInitial, json::string(Initial(c.author_name), sp));
+  set(K::kAvatar, static_cast<int64_t>(std::hash<std::string>{}(c.author_name) % 8));
+  set(K::kDate, text([&](std::string& out) { thread.dates.AppendDateTime(out, c.created_at); }));
+  set(K::kDateIso, text([&](std::string& out) { AppendIsoDateTime(out, c.created_at); }));
+  set(K::kHtml, text([&](std::string& out) { comments::AppendCommentHtml(out, c.body); }));
+  set(K::kPermalink, Join(sp, {base, "#comment-", id.view()}));
+  set(K::kReplyUrl, Join(sp, {base, "?replyto=", id.view(), "#respond"}));
+  set(K::kPending, pending);
+  set(K::kEdited, c.updated_at > 0);
+  set(K::kCanModify, can_modify);
   if (answers != nullptr) {
     json::object in_reply_to(sp);
     in_reply_to.emplace("name", answers->author_name);
     in_reply_to.emplace("permalink", Join(sp, {"#comment-", Digits(answers->id).view()}));
-    o.emplace("in_reply_to", std::move(in_reply_to));
-  } else {
-    o.emplace("in_reply_to", false);
+    set(K::kInReplyTo, std::move(in_reply_to));
   }
-  o.emplace("has_replies", !replies.empty());
-  o.emplace("replies", std::move(replies));
+  set(K::kHasReplies, !replies.empty());
+  set(K::kReplies, std::move(replies));
+  if (can_modify) {
+    const int64_t minutes_left = (pipeline_.EditSecondsLeft(c, thread.now) + 59) / 60;
+    set(K::kEditUrl, Join(sp, {base, "/comments/", id.view(), "/edit"}));
+    set(K::kDeleteUrl, Join(sp, {base, "/comments/", id.view(), "/delete"}));
+    set(K::kModifyToken, json::string(pipeline_.ModifyToken(c.id), sp));
+    set(K::kMinutesLeftLabel, json::string(Plural(minutes_left, "minute", "minutes"), sp));
+  }
   return o;
 }
 
