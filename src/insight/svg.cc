@@ -171,11 +171,22 @@ std::string_view ToneWord(double tone) {
 }
 
 std::string FormatTone(double tone) {
-  char buf[32];
-  const double r = std::round(tone * 10) / 10;
-  if (r == 0) return "0.0";
-  std::snprintf(buf, sizeof buf, "%.1f", std::fabs(r));
-  return (r > 0 ? "+" : "\xE2\x88\x92") + std::string(buf);
+  const double tenths = std::round(tone * 10);
+  if (tenths == 0) return "0.0";
+  std::string out = tenths > 0 ? "+" : "\xE2\x88\x92";
+  const double magnitude = std::fabs(tenths);
+  if (!(magnitude < 1e15)) {  // not a tone (the scale is -10..10), but still printed
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", magnitude / 10);
+    return out + buf;
+  }
+  // Whole tenths as digits: what printf's "%.1f" gives, without its cost
+  // (an article page shows several tones).
+  const auto n = static_cast<int64_t>(magnitude);
+  out += std::to_string(n / 10);
+  out += '.';
+  out += static_cast<char>('0' + n % 10);
+  return out;
 }
 
 // ---------------------------------------------------------------------------

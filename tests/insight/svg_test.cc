@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <pugixml.hpp>
 #include <string>
@@ -82,6 +83,25 @@ TEST(ToneScale, StepsClassesAndWords) {
             "\xE2\x88\x92"
             "2.0");
   EXPECT_EQ(FormatTone(-0.04), "0.0");
+}
+
+// The digits are written by hand; printf's "%.1f" of the rounded tenths is
+// what they must match, across the whole scale and past it.
+TEST(ToneScale, FormatToneMatchesPrintf) {
+  for (int i = -1200; i <= 1200; ++i) {
+    for (const double offset : {0.0, 0.004, 0.005, 0.0051, -0.005, 0.049}) {
+      const double tone = i / 100.0 + offset;
+      const double r = std::round(tone * 10) / 10;
+      std::string expected = "0.0";
+      if (r != 0) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.1f", std::fabs(r));
+        expected = (r > 0 ? "+" : "\xE2\x88\x92") + std::string(buf);
+      }
+      ASSERT_EQ(FormatTone(tone), expected) << tone;
+    }
+  }
+  EXPECT_EQ(FormatTone(123456.78), "+123456.8");
 }
 
 TEST(ToneTrend, IsWellFormedAccessibleSvg) {
