@@ -513,7 +513,9 @@ class Store {
   virtual Result<SaveOutcome> SaveArticle(Article& article) = 0;
   // Any status; nullopt when no article has this slug.
   virtual Result<std::optional<Article>> FindArticle(std::string_view slug) = 0;
-  // Only when visible to readers at `now` (published, or scheduled and due).
+  // Only when visible to readers at `now` (published, or scheduled and due),
+  // with what its page shows: body_markdown and plain_text are left empty
+  // (FindArticle reads them).
   virtual Result<std::optional<Article>> FindVisibleArticle(std::string_view slug, int64_t now) = 0;
   // As FindVisibleArticle without what only its page shows: the body
   // columns (body_markdown, body_html and plain_text are empty) and the

@@ -388,6 +388,11 @@ TEST_P(StoreContractTest, VisibilityFollowsStatusAndTime) {
     ASSERT_TRUE(found.ok());
     ASSERT_TRUE(found->has_value()) << shown;
     EXPECT_EQ((*found)->body_html, "<p>Body of <strong>" + std::string(shown) + "</strong></p>");
+    // A reader's page needs no Markdown source or plain text; FindArticle
+    // still has them.
+    EXPECT_EQ((*found)->body_markdown, "");
+    EXPECT_EQ((*found)->plain_text, "");
+    EXPECT_NE(store_->FindArticle(shown)->value().body_markdown, "");
     // The summary: the same article without its body and links.
     auto summary = store_->FindVisibleArticleSummary(shown, kNow);
     ASSERT_TRUE(summary.ok());

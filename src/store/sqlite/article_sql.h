@@ -49,8 +49,11 @@ inline constexpr char kCountTagArticles[] =
 // ?1 slug.
 inline constexpr char kFindArticle[] = "SELECT " CHANCERY_ARTICLE_FULL " FROM articles a WHERE a.slug = ?1";
 // ?1 slug, ?2 now.
+// A reader's page shows the body as HTML: the Markdown source and the plain
+// text (for editing and analysis) are not read.
+#define CHANCERY_ARTICLE_PAGE CHANCERY_ARTICLE_HEAD "'', a.body_html, '', " CHANCERY_ARTICLE_TAIL
 inline constexpr char kFindVisibleArticle[] =
-    "SELECT " CHANCERY_ARTICLE_FULL " FROM articles a WHERE a.slug = ?1 AND " CHANCERY_VISIBLE_AT("?2");
+    "SELECT " CHANCERY_ARTICLE_PAGE " FROM articles a WHERE a.slug = ?1 AND " CHANCERY_VISIBLE_AT("?2");
 inline constexpr char kFindVisibleArticleSummary[] =
     "SELECT " CHANCERY_ARTICLE_SUMMARY " FROM articles a WHERE a.slug = ?1 AND " CHANCERY_VISIBLE_AT("?2");
 
