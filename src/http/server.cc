@@ -37,12 +37,12 @@
 #include <atomic>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -201,29 +201,19 @@ struct Exchange {
 // view is the first such field (what find() gives) and null when absent.
 struct KnownFields {
   explicit KnownFields(const bhttp::fields& fields) {
+    // The fields whose first value is kept.
+    static constexpr std::pair<bhttp::field, std::string_view KnownFields::*> kFirst[] = {
+        {bhttp::field::cookie, &KnownFields::cookie},
+        {bhttp::field::user_agent, &KnownFields::user_agent},
+        {bhttp::field::accept_encoding, &KnownFields::accept_encoding},
+        {bhttp::field::if_none_match, &KnownFields::if_none_match},
+        {bhttp::field::expect, &KnownFields::expect}};
     for (const auto& f : fields) {
-      switch (f.name()) {
-        case bhttp::field::host:
-          ++hosts;
-          break;
-        case bhttp::field::cookie:
-          if (cookies++ == 0) cookie = SV(f.value());
-          break;
-        case bhttp::field::user_agent:
-          if (user_agent.data() == nullptr) user_agent = SV(f.value());
-          break;
-        case bhttp::field::accept_encoding:
-          if (accept_encoding.data() == nullptr) accept_encoding = SV(f.value());
-          break;
-        case bhttp::field::if_none_match:
-          if (if_none_match.data() == nullptr) if_none_match = SV(f.value());
-          break;
-        case bhttp::field::expect:
-          if (expect.data() == nullptr) expect = SV(f.value());
-          break;
-        default:
-          break;
-      }
+      const bhttp::field name = f.name();
+      hosts += name == bhttp::field::host;
+      cookies += name == bhttp::field::cookie;
+      for (const auto& [which, slot] : kFirst)
+        if (name == which && (this->*slot).data() == nullptr) this->*slot = SV(f.value());
     }
   }
 
@@ -712,7 +702,8 @@ awaitable<After> Server::Impl::ServeOne(Connection& c, beast::flat_buffer& buffe
     if (parser.content_length() && *parser.content_length() > limit) co_return co_await Reject(c, 413, x);
     parser.body_limit(limit);  // counts down what chunked bodies may still bring
   }
-  if (head.version() >= 11 && known.hosts != 1) co_return co_await Reject(c, 400, x);  // RFC 9112 §3.2: exactly one Host
+  if (head.version() >= 11 && known.hosts != 1)
+    co_return co_await Reject(c, 400, x);  // RFC 9112 §3.2: exactly one Host
 
   if (options.fast_path) {
     if (std::optional<After> after = co_await TryFastPath(c, parser, known, x)) co_return *after;
