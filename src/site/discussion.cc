@@ -55,6 +55,7 @@ constexpr std::array<std::string_view, 22> kCommentKeys = {
     "id",        "depth",     "author_name", "staff",   "author_html",  "initial",  "avatar",    "date",
     "date_iso",  "html",      "permalink",   "reply_url", "pending",    "edited",   "can_modify", "in_reply_to",
     "has_replies", "replies", "edit_url",    "delete_url", "modify_token", "minutes_left_label"};
+static_assert(kCommentKeys.size() == static_cast<size_t>(CommentKey::kMinutesLeftLabel) + 1);
 constexpr size_t kReaderKeys = static_cast<size_t>(CommentKey::kEditUrl);
 static_assert(kReaderKeys == 18, "a reader's comment view must stay within Boost.JSON's unhashed object size");
 
