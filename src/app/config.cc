@@ -306,7 +306,7 @@ date_format = "day_month_year"
 [server]
 # Address and port to listen on.
 listen = "127.0.0.1:8080"
-# Threads running the network event loop.
+# Network threads, each running an event loop of its own (as many as cores).
 threads = 2
 # Threads running database work and page rendering. Cached pages never
 # reach them; more of them let more comment posts share one disk flush.
