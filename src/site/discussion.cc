@@ -59,8 +59,8 @@ static_assert(kCommentKeys.size() == static_cast<size_t>(CommentKey::kMinutesLef
 constexpr size_t kReaderKeys = static_cast<size_t>(CommentKey::kEditUrl);
 static_assert(kReaderKeys == 18, "a reader's comment view must stay within Boost.JSON's unhashed object size");
 
-// The view every comment starts from: its keys with placeholder values
-// (false: a key the template tests; in_reply_to stays false when unset).
+// The view every comment starts from: its keys, each false until the
+// comment sets it (in_reply_to stays false for a comment that answers none).
 const json::object& CommentPrototype(bool can_modify) {
   static const std::array<json::object, 2> prototypes = [] {
     std::array<json::object, 2> made;
