@@ -95,11 +95,7 @@ Status Statement::Run() {
   }
 }
 
-std::string Statement::Text(int column) const {
-  const auto* p = sqlite3_column_text(stmt_, column);
-  const int n = sqlite3_column_bytes(stmt_, column);
-  return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p), n);
-}
+std::string Statement::Text(int column) const { return std::string(TextView(column)); }
 
 std::string_view Statement::TextView(int column) const {
   const auto* p = sqlite3_column_text(stmt_, column);
