@@ -62,6 +62,18 @@ std::string Clean(std::string_view text, bool keep_lines) {
   return out;
 }
 
+// True when Clean(text, true) would return `text` unchanged: every byte is
+// printable ASCII, a tab or a "\n".
+bool IsCleanText(std::string_view text) {
+  std::size_t pos = 0;
+  for (;;) {
+    while (pos + 8 <= text.size() && IsPrintableAscii8(text.data() + pos)) pos += 8;
+    if (pos == text.size()) return true;
+    const char c = text[pos];
+    if (!((c >= 0x20 && c < 0x7F) || c == '\n' || c == '\t')) return false;
+    ++pos;
+  }
+}
 
 char AsciiLower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -146,12 +158,31 @@ void AppendLink(std::string& out, std::string_view url, std::string_view label) 
   out += "</a>";
 }
 
+// True when one of the 8 bytes at `p` is "h" or "H": OR-ing 0x20 folds
+// "H" into "h" (and maps no other byte onto it but "h" itself), and a zero
+// byte of the XOR with "h"s is found as in IsPrintableAscii8.
+bool HasLetterH8(const char* p) {
+  uint64_t x;
+  std::memcpy(&x, p, sizeof x);
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  const uint64_t folded = (x | (kOnes * 0x20)) ^ (kOnes * 'h');
+  return ((folded - kOnes) & ~folded & kHighs) != 0;
+}
+
+// The position of the first "h" or "H" in `line` at or after `i`, or its size.
+std::size_t NextLetterH(std::string_view line, std::size_t i) {
+  while (i + 8 <= line.size() && !HasLetterH8(line.data() + i)) i += 8;
+  while (i < line.size() && (line[i] | 0x20) != 'h') ++i;
+  return i;
+}
+
 // One line of a paragraph: escaped, URLs linked.
 void AppendLine(std::string& out, std::string_view line) {
   std::size_t plain_from = 0;
   for (std::size_t i = 0; i < line.size();) {
     // Every URL starts with "h" or "H": skip to the next one.
-    while (i < line.size() && (line[i] | 0x20) != 'h') ++i;
+    i = NextLetterH(line, i);
     if (i == line.size()) break;
     const std::size_t scheme = (i == 0 || !IsAsciiAlnum(line[i - 1])) ? SchemeLength(line, i) : 0;
     const std::size_t length = scheme ? UrlLength(line, i, scheme) : 0;
@@ -173,7 +204,14 @@ bool IsBlankLine(std::string_view line) { return line.find_first_not_of(" \t") =
 }  // namespace
 
 void AppendCommentHtml(std::string& out, std::string_view text) {
-  const std::string clean = Clean(text, /*keep_lines=*/true);
+  // Most comments are printable ASCII in lines, which Clean would copy
+  // unchanged.
+  std::string cleaned;
+  std::string_view clean = text;
+  if (!IsCleanText(text)) {
+    cleaned = Clean(text, /*keep_lines=*/true);
+    clean = cleaned;
+  }
   out.reserve(out.size() + clean.size() + clean.size() / 4 + 16);
   bool in_paragraph = false;
   for (std::string_view rest = clean;;) {

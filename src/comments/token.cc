@@ -29,15 +29,47 @@ void EnsureSodium() {
 
 using Mac = std::array<unsigned char, kMacBytes>;
 
+// HMAC's state after the key and a context: the same for every MAC of one
+// kind under one key. Each thread keeps one per kind (the two contexts
+// above) and copies it for each MAC, which saves two of the four SHA-512
+// blocks a form token costs. Zeroed when the thread ends, as a state is
+// after each use.
+class KeyedStarts {
+ public:
+  KeyedStarts() = default;
+  KeyedStarts(const KeyedStarts&) = delete;
+  KeyedStarts& operator=(const KeyedStarts&) = delete;
+  ~KeyedStarts() { sodium_memzero(slots_, sizeof slots_); }
+
+  const crypto_auth_hmacsha512256_state& For(const Key& key, std::string_view context) {
+    Slot& slot = slots_[context == kFormTokenContext ? 0 : 1];
+    if (slot.set && slot.key == key.bytes && slot.context == context) return slot.state;
+    crypto_auth_hmacsha512256_init(&slot.state, key.bytes.data(), key.bytes.size());
+    // The context ends with a NUL so "ab"+"c" and "a"+"bc" never collide.
+    crypto_auth_hmacsha512256_update(&slot.state, reinterpret_cast<const unsigned char*>(context.data()),
+                                     context.size());
+    const unsigned char nul = 0;
+    crypto_auth_hmacsha512256_update(&slot.state, &nul, 1);
+    slot.key = key.bytes;
+    slot.context = context;
+    slot.set = true;
+    return slot.state;
+  }
+
+ private:
+  struct Slot {
+    std::array<unsigned char, 32> key;
+    std::string_view context;
+    crypto_auth_hmacsha512256_state state;
+    bool set;
+  };
+  Slot slots_[2]{};
+};
+
 Mac ComputeMac(const Key& key, std::string_view context, std::string_view data) {
   EnsureSodium();
-  crypto_auth_hmacsha512256_state state;
-  crypto_auth_hmacsha512256_init(&state, key.bytes.data(), key.bytes.size());
-  // The context ends with a NUL so "ab"+"c" and "a"+"bc" never collide.
-  crypto_auth_hmacsha512256_update(&state, reinterpret_cast<const unsigned char*>(context.data()),
-                                   context.size());
-  const unsigned char nul = 0;
-  crypto_auth_hmacsha512256_update(&state, &nul, 1);
+  thread_local KeyedStarts starts;
+  crypto_auth_hmacsha512256_state state = starts.For(key, context);
   crypto_auth_hmacsha512256_update(&state, reinterpret_cast<const unsigned char*>(data.data()), data.size());
   Mac mac;
   crypto_auth_hmacsha512256_final(&state, mac.data());

@@ -8,6 +8,7 @@
 #include <charconv>
 #include <atomic>
 #include <chrono>
+#include <cstring>
 #include <limits>
 #include <mutex>
 #include <variant>
@@ -36,6 +37,18 @@ Clock SystemClock() {
             .count());
   };
 }
+
+// Where `needle` first occurs in `haystack`, or npos. glibc's memmem skips
+// ahead by a table of the needle's byte pairs: a form token is found in a
+// page in a fraction of the steps string_view::find takes, which stops at
+// every byte equal to the token's first.
+namespace {
+std::size_t FindIn(std::string_view haystack, std::string_view needle) {
+  const void* at = memmem(haystack.data(), haystack.size(), needle.data(), needle.size());
+  return at == nullptr ? std::string_view::npos
+                       : static_cast<std::size_t>(static_cast<const char*>(at) - haystack.data());
+}
+}  // namespace
 
 // The first block of an article page's view arena: enough for the view of
 // a long article with a few dozen comments, so most pages need no second.
@@ -356,8 +369,8 @@ struct Site::Impl {
     MarkCacheable(r, {CommentsScope(a.id), kScopeInsight});
     // The form's token is written afresh into every cached copy.
     if (const std::string_view body = r.BodyView(); !form_token.empty()) {
-      const size_t at = body.find(form_token);
-      if (at != std::string_view::npos && body.find(form_token, at + 1) == std::string_view::npos)
+      const size_t at = FindIn(body, form_token);
+      if (at != std::string_view::npos && FindIn(body.substr(at + 1), form_token) == std::string_view::npos)
         r.stamp = http::Response::Stamp{at, form_token.size(), a.id};
       else
         r.cache_scopes.clear();  // a token we cannot find again would be served stale

@@ -152,16 +152,29 @@ TEST(RenderCommentHtmlTest, EveryOffsetOfAWordIsChecked) {
   const struct {
     std::string in, out;
   } cases[] = {{"\x01", fffd}, {"\x1F", fffd}, {"\x7F", fffd}, {"\x80", fffd}, {"\xFF", fffd},
-               {"\xC3\xA9", "\xC3\xA9"}, {"\n", "<br>\n"}};
+               {"\xC3\xA9", "\xC3\xA9"}, {"\n", "<br>\n"}, {"\r", "<br>\n"}, {"\t", "\t"}};
   for (const auto& c : cases) {
     for (size_t length = 1; length <= 20; ++length) {
       for (size_t at = 0; at < length; ++at) {
         const std::string text = std::string(at, 'a') + c.in + std::string(length - at - 1, 'b');
         const std::string want = "<p>" + std::string(at, 'a') + c.out + std::string(length - at - 1, 'b') + "</p>\n";
         // A newline at either end is a blank line, not a break.
-        if (c.in == "\n" && (at == 0 || at + 1 == length)) continue;
+        if (c.out == "<br>\n" && (at == 0 || at + 1 == length)) continue;
+        if (c.in == "\t" && length == 1) continue;  // a line of only a tab is blank
         EXPECT_EQ(RenderCommentHtml(text), want) << "length " << length << ", at " << at;
       }
+    }
+  }
+}
+
+// The search for a URL's "h" goes eight bytes at a time: a link starting
+// at any offset, in either case, inside or across those words, is found.
+TEST(RenderCommentHtmlTest, EveryOffsetOfALinkIsFound) {
+  for (const std::string url : {"https://e.x/a", "HTTP://e.x/b", "Https://e.x/c"}) {
+    for (size_t at = 0; at <= 20; ++at) {
+      const std::string before = at == 0 ? "" : std::string(at - 1, 'g') + " ";
+      const std::string want = "<p>" + before + Link(url, url) + " end</p>\n";
+      EXPECT_EQ(RenderCommentHtml(before + url + " end"), want) << url << " at " << at;
     }
   }
 }

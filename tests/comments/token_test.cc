@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sodium.h>
 
+#include <algorithm>
 #include <limits>
 #include <set>
 #include <string>
@@ -98,6 +99,29 @@ TEST(FormTokenTest, IsUrlSafeBase64) {
 TEST(FormTokenTest, IsDeterministicForTheSameInputs) {
   EXPECT_EQ(IssueFormToken(FixedKey(1), kArticle, kServed), IssueFormToken(FixedKey(1), kArticle, kServed));
   EXPECT_NE(IssueFormToken(FixedKey(1), kArticle, kServed), IssueFormToken(FixedKey(2), kArticle, kServed));
+}
+
+// The token is the article id and the time (big-endian), then HMAC-SHA-512/256
+// of "chancery form token v1", a NUL and those 16 bytes: computed here in
+// one call, it must match whatever state the issuer keeps between tokens,
+// whichever keys and kinds of MAC came before on this thread.
+TEST(FormTokenTest, MacIsTheHmacOfTheContextAndFields) {
+  auto expected = [](const Key& key, int64_t article, int64_t at) {
+    std::string message = std::string("chancery form token v1") + '\0';
+    for (const int64_t value : {article, at})
+      for (int shift = 56; shift >= 0; shift -= 8) message += static_cast<char>((value >> shift) & 0xFF);
+    unsigned char token[16 + crypto_auth_hmacsha512256_BYTES];
+    std::copy(message.end() - 16, message.end(), token);
+    crypto_auth_hmacsha512256(token + 16, reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                              key.bytes.data());
+    return Base64(token, sizeof token);
+  };
+  const Key a = FixedKey(1), b = FixedKey(2);
+  EXPECT_EQ(IssueFormToken(a, kArticle, kServed), expected(a, kArticle, kServed));
+  (void)Sign(a, "42");  // the other kind of MAC under the same key
+  EXPECT_EQ(IssueFormToken(a, kArticle + 1, kServed), expected(a, kArticle + 1, kServed));
+  EXPECT_EQ(IssueFormToken(b, kArticle, kServed), expected(b, kArticle, kServed));
+  EXPECT_EQ(IssueFormToken(a, kArticle, kServed + 1), expected(a, kArticle, kServed + 1));
 }
 
 TEST(FormTokenTest, ValidWithinTheWindow) {

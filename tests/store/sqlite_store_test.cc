@@ -138,6 +138,23 @@ TEST_F(SqliteFileTest, VisibleListWalksThePartialIndexWithoutSorting) {
   }
 }
 
+TEST_F(SqliteFileTest, AnArticlesLinksComeInOrderWithoutSorting) {
+  auto store = OpenStore();
+  ASSERT_TRUE(store.ok());
+  auto db = Raw();
+  const std::pair<const char*, const char*> cases[] = {
+      {sql::kAuthorsOfArticle, "article_authors_in_order"},
+      {sql::kTagsOfArticle, "article_tags_in_order"},
+  };
+  for (const auto& [query, index] : cases) {
+    auto found = test_support::QueryPlan(*db, query);
+    ASSERT_TRUE(found.ok()) << found.status().ToString();
+    const std::string& plan = *found;
+    EXPECT_NE(plan.find(index), std::string::npos) << query << "\n" << plan;
+    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << query << "\n" << plan;
+  }
+}
+
 TEST_F(SqliteFileTest, TagCountStartsFromTheTag) {
   auto store = OpenStore();
   ASSERT_TRUE(store.ok());

@@ -197,8 +197,12 @@ bool ParseIndexText(std::string_view text, ArticleInsight& insight) {
   for (const Record& r : actors) {
     int64_t mentions = 0;
     if (!ParseNumber(r.fields[4], mentions)) return false;
-    insight.actors.push_back(InsightActor{std::string(r.fields[0]), std::string(r.fields[1]),
-                                          std::string(r.fields[2]), std::string(r.fields[3]), mentions});
+    InsightActor& actor = insight.actors.emplace_back();
+    actor.id = r.fields[0];
+    actor.name = r.fields[1];
+    actor.kind = r.fields[2];
+    actor.country = r.fields[3];
+    actor.mentions = mentions;
   }
   insight.pairs.clear();
   insight.pairs.reserve(pairs.size());
@@ -206,7 +210,11 @@ bool ParseIndexText(std::string_view text, ArticleInsight& insight) {
     double tone = 0;
     int64_t mentions = 0;
     if (!ParseNumber(r.fields[2], tone) || !ParseNumber(r.fields[3], mentions)) return false;
-    insight.pairs.push_back(InsightPair{std::string(r.fields[0]), std::string(r.fields[1]), tone, mentions});
+    InsightPair& pair = insight.pairs.emplace_back();
+    pair.a = r.fields[0];
+    pair.b = r.fields[1];
+    pair.tone = tone;
+    pair.mentions = mentions;
   }
   return true;
 }
