@@ -41,6 +41,31 @@ Migration Make(int version, std::string name, std::string_view sql) {
   return m;
 }
 
+// A text bound without a copy is read from the caller's string, and the end
+// of the lease clears it: the next user of the cached statement never sees
+// a pointer into a string that is gone.
+TEST(StatementTest, UncopiedTextLastsUntilTheLeaseEnds) {
+  auto db = OpenMemory();
+  ASSERT_NE(db, nullptr);
+  constexpr std::string_view kSql = "SELECT ?1, ?2";
+  {
+    const std::string held = "Islamabad and Beijing, a long enough name not to fit inline";
+    auto stmt = db->Prepare(kSql);
+    ASSERT_TRUE(stmt.ok());
+    (*stmt)->BindUncopied(1, held).BindUncopied(2, std::string_view());
+    auto row = (*stmt)->Step();
+    ASSERT_TRUE(row.ok() && *row);
+    EXPECT_EQ((*stmt)->TextView(0), held);
+    EXPECT_FALSE((*stmt)->IsNull(1));  // an empty view binds '', not NULL
+    EXPECT_EQ((*stmt)->TextView(1), "");
+  }
+  auto again = db->Prepare(kSql);
+  ASSERT_TRUE(again.ok());
+  auto row = (*again)->Step();
+  ASSERT_TRUE(row.ok() && *row);
+  EXPECT_TRUE((*again)->IsNull(0));
+}
+
 TEST(ParseMigrationsTest, SortsByNumber) {
   const EmbeddedFile files[] = {{"0002_more.sql", "B"}, {"0001_initial.sql", "A"}};
   auto parsed = ParseMigrations(files);

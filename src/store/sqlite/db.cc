@@ -61,6 +61,11 @@ Statement& Statement::Bind(int index, std::string_view text) {
   return *this;
 }
 
+Statement& Statement::BindUncopied(int index, std::string_view text) {
+  Check(sqlite3_bind_text64(stmt_, index, NonNull(text), text.size(), SQLITE_STATIC, SQLITE_UTF8));
+  return *this;
+}
+
 Statement& Statement::BindBlob(int index, std::string_view bytes) {
   // A zero-length blob with a null pointer would bind NULL instead.
   if (bytes.empty()) {

@@ -42,6 +42,11 @@ class Statement {
   Statement& Bind(int index, int64_t value);
   Statement& Bind(int index, int value) { return Bind(index, static_cast<int64_t>(value)); }
   Statement& Bind(int index, std::string_view text);
+  // Text bound without a copy, for a query that binds many strings it
+  // holds anyway: `text` must stay valid and unchanged until the parameter
+  // is bound again or the statement is reset (Reset, or the end of its
+  // StatementLease), whichever comes first.
+  Statement& BindUncopied(int index, std::string_view text);
   Statement& Bind(int index, const char* text) { return Bind(index, std::string_view(text)); }
   Statement& Bind(int index, const std::string& text) { return Bind(index, std::string_view(text)); }
   Statement& BindBlob(int index, std::string_view bytes);

@@ -542,7 +542,8 @@ Result<std::vector<InsightRelatedArticle>> SqliteStore::ListRelatedInsight(const
             for (size_t slot = 0; slot < kRelatedPairSlots; ++slot) {
               const int column = static_cast<int>(slot) * 2 + 1;
               if (first + slot < end) {
-                stmt->Bind(column, wanted[first + slot].a).Bind(column + 1, wanted[first + slot].b);
+                // `wanted` outlives the statement's lease: no copy of each name.
+                stmt->BindUncopied(column, wanted[first + slot].a).BindUncopied(column + 1, wanted[first + slot].b);
               } else {
                 stmt->BindNull(column).BindNull(column + 1);
               }

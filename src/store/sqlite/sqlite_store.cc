@@ -179,13 +179,18 @@ constexpr char kPublicThreadColumns[] =
 #undef CHANCERY_PRIVATE_COLUMNS
 #undef CHANCERY_COMMENT_COLUMNS
 
+// Which columns ReadComment reads: a public query selects '' for the
+// email, IP and user agent, which need no call into SQLite each.
+enum class CommentFields { kAll, kPublic };
+
 // Fills `c` from the row.
-Status ReadComment(const Statement& row, Comment& c) {
+Status ReadComment(const Statement& row, Comment& c, CommentFields fields = CommentFields::kAll) {
+  const bool all = fields == CommentFields::kAll;
   c.id = row.Int64(0);
   c.article_id = row.Int64(1);
   c.parent_id = row.IsNull(2) ? 0 : row.Int64(2);
   c.author_name = row.Text(3);
-  c.author_email = row.Text(4);
+  if (all) c.author_email = row.Text(4);
   c.author_url = row.Text(5);
   c.body = row.Text(6);
   const std::string_view status = row.TextView(7);
@@ -195,8 +200,10 @@ Status ReadComment(const Statement& row, Comment& c) {
   }
   c.status = *parsed;
   c.status_reason = row.Text(8);
-  c.ip = row.Text(9);
-  c.user_agent = row.Text(10);
+  if (all) {
+    c.ip = row.Text(9);
+    c.user_agent = row.Text(10);
+  }
   c.created_at = row.Int64(11);
   c.updated_at = row.Int64(12);
   c.article_slug = row.Text(13);
@@ -210,13 +217,13 @@ Result<Comment> ReadComment(const Statement& row) {
 }
 
 // Steps `stmt` to the end, reading every row as a comment.
-Result<std::vector<Comment>> ReadComments(StatementLease& stmt) {
+Result<std::vector<Comment>> ReadComments(StatementLease& stmt, CommentFields fields = CommentFields::kAll) {
   std::vector<Comment> out;
   out.reserve(16);  // a thread's worth, not four reallocations of moved comments
   for (;;) {
     CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
     if (!row) return out;
-    CHANCERY_RETURN_IF_ERROR(ReadComment(*stmt, out.emplace_back()));
+    CHANCERY_RETURN_IF_ERROR(ReadComment(*stmt, out.emplace_back(), fields));
   }
 }
 
@@ -943,7 +950,7 @@ Result<std::vector<Comment>> SqliteStore::ListComments(const CommentQuery& query
                        if (query.article_id != 0) stmt->Bind(1, query.article_id);
                        if (query.status) stmt->Bind(2, ToString(*query.status));
                        stmt->Bind(3, query.limit).Bind(4, query.offset);
-                       return ReadComments(stmt);
+                       return ReadComments(stmt, query.public_only ? CommentFields::kPublic : CommentFields::kAll);
                      }),
                      "list comments");
 }
