@@ -39,9 +39,9 @@ Clock SystemClock() {
 }
 
 // Where `needle` first occurs in `haystack`, or npos. glibc's memmem skips
-// ahead by a table of the needle's byte pairs: a form token is found in a
-// page in a fraction of the steps string_view::find takes, which stops at
-// every byte equal to the token's first.
+// ahead by a table of the needle's byte pairs: it finds a form token in a
+// page in fewer steps than string_view::find, which stops at every byte
+// equal to the token's first.
 namespace {
 std::size_t FindIn(std::string_view haystack, std::string_view needle) {
   const void* at = memmem(haystack.data(), haystack.size(), needle.data(), needle.size());

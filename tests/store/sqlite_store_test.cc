@@ -47,6 +47,23 @@ class SqliteFileTest : public testing::Test {
     return db.ok() ? std::move(db).value() : nullptr;
   }
 
+  enum class Sorting { kAllowed, kNone };
+  // Expects each query's plan to name its index and, with Sorting::kNone,
+  // to need no temporary B-tree.
+  void ExpectPlansUse(std::initializer_list<std::pair<const char*, const char*>> cases, Sorting sorting) {
+    auto db = Raw();
+    ASSERT_NE(db, nullptr);
+    for (const auto& [query, index] : cases) {
+      auto found = test_support::QueryPlan(*db, query);
+      ASSERT_TRUE(found.ok()) << found.status().ToString();
+      const std::string& plan = *found;
+      EXPECT_NE(plan.find(index), std::string::npos) << query << "\n" << plan;
+      if (sorting == Sorting::kNone) {
+        EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << query << "\n" << plan;
+      }
+    }
+  }
+
   std::vector<int64_t> Column(Connection& db, std::string_view sql, std::string_view arg) {
     std::vector<int64_t> out;
     auto stmt = db.Prepare(sql);
@@ -141,18 +158,8 @@ TEST_F(SqliteFileTest, VisibleListWalksThePartialIndexWithoutSorting) {
 TEST_F(SqliteFileTest, AnArticlesLinksComeInOrderWithoutSorting) {
   auto store = OpenStore();
   ASSERT_TRUE(store.ok());
-  auto db = Raw();
-  const std::pair<const char*, const char*> cases[] = {
-      {sql::kAuthorsOfArticle, "article_authors_in_order"},
-      {sql::kTagsOfArticle, "article_tags_in_order"},
-  };
-  for (const auto& [query, index] : cases) {
-    auto found = test_support::QueryPlan(*db, query);
-    ASSERT_TRUE(found.ok()) << found.status().ToString();
-    const std::string& plan = *found;
-    EXPECT_NE(plan.find(index), std::string::npos) << query << "\n" << plan;
-    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << query << "\n" << plan;
-  }
+  ExpectPlansUse({{sql::kAuthorsOfArticle, "article_authors_in_order"}, {sql::kTagsOfArticle, "article_tags_in_order"}},
+                 Sorting::kNone);
 }
 
 TEST_F(SqliteFileTest, TagCountStartsFromTheTag) {
@@ -175,18 +182,10 @@ TEST_F(SqliteFileTest, TagCountStartsFromTheTag) {
 TEST_F(SqliteFileTest, CommentLookupsUseTheirIndexes) {
   auto store = OpenStore();
   ASSERT_TRUE(store.ok());
-  auto db = Raw();
-  const std::pair<const char*, const char*> cases[] = {
-      {sql::kHasApprovedFromEmail, "comments_by_email"},
-      {sql::kHasDuplicate, "comments_by_email"},
-      {sql::kCountFromIp, "comments_by_ip"},
-  };
-  for (const auto& [query, index] : cases) {
-    auto found = test_support::QueryPlan(*db, query);
-    ASSERT_TRUE(found.ok()) << found.status().ToString();
-    const std::string& plan = *found;
-    EXPECT_NE(plan.find(index), std::string::npos) << query << "\n" << plan;
-  }
+  ExpectPlansUse({{sql::kHasApprovedFromEmail, "comments_by_email"},
+                  {sql::kHasDuplicate, "comments_by_email"},
+                  {sql::kCountFromIp, "comments_by_ip"}},
+                 Sorting::kAllowed);
 }
 
 // A database made by a binary that knew only migration 1 upgrades in place
