@@ -24,24 +24,24 @@ constexpr int kMaxShownComments = 5000;
 constexpr int64_t kOwnCookieSeconds = 30 * 86400;
 constexpr int64_t kCommenterCookieSeconds = 365 * 86400;
 
-// The first letter of a name, upper-cased when ASCII, for the avatar.
-std::string Initial(std::string_view name) {
+// The first letter of a name for the avatar: a view of `name`, or of `ascii`
+// holding it upper-cased when it is ASCII.
+std::string_view Initial(std::string_view name, char& ascii) {
   size_t pos = 0;
   while (pos < name.size()) {
     const size_t start = pos;
     const char32_t cp = DecodeUtf8(name, pos);
     if (cp == kInvalidCodePoint || cp < 0x30) continue;
-    if (cp < 0x80) return std::string(1, static_cast<char>(cp >= 'a' && cp <= 'z' ? cp - 32 : cp));
+    if (cp < 0x80) {
+      ascii = static_cast<char>(cp >= 'a' && cp <= 'z' ? cp - 32 : cp);
+      return std::string_view(&ascii, 1);
+    }
     // Letters outside ASCII are kept as written; bidi and other format
     // characters (U+2000–U+206F) are skipped.
     if (cp >= 0x2000 && cp <= 0x206F) continue;
-    return std::string(name.substr(start, pos - start));
+    return name.substr(start, pos - start);
   }
   return "?";
-}
-
-std::string Plural(int64_t n, std::string_view one, std::string_view many) {
-  return n == 1 ? fmt::format("1 {}", one) : fmt::format("{} {}", n, many);
 }
 
 // The keys of a comment's view, in the order of its prototype; the last
@@ -119,21 +119,27 @@ std::string Discussion::ClearCommenterCookieHeader() const {
 
 namespace {
 
-// `parts` joined into one JSON string in `sp`, with one allocation.
-json::string Join(const json::storage_ptr& sp, std::initializer_list<std::string_view> parts) {
+// `parts` joined into `out`, replacing what it held, with one copy.
+json::string& Join(json::string& out, std::initializer_list<std::string_view> parts) {
   std::size_t size = 0;
   for (std::string_view part : parts) size += part.size();
-  // A link fits the stack: one copy into sp, not an append call per part.
+  // A link fits the stack: one copy into the string, not an append per part.
   std::array<char, 512> joined;
   if (size > joined.size()) {
-    json::string out(sp);
+    out.clear();
     out.reserve(size);
     for (std::string_view part : parts) out.append(part);
     return out;
   }
   char* end = joined.data();
   for (std::string_view part : parts) end = std::copy(part.begin(), part.end(), end);
-  return json::string(std::string_view(joined.data(), size), sp);
+  return out.assign(std::string_view(joined.data(), size));
+}
+
+json::string Join(const json::storage_ptr& sp, std::initializer_list<std::string_view> parts) {
+  json::string out(sp);
+  Join(out, parts);
+  return out;
 }
 
 // The decimal digits of an id, in a buffer that lives as long as it.
@@ -165,37 +171,39 @@ json::object Discussion::CommentView(const store::Comment& c, Thread& thread, in
   const bool can_modify = pipeline_.CanModify(c, thread.own, thread.now);
   const Digits id(c.id);
   const std::string_view base = thread.base;
-  // Each text is written into the thread's scratch string and copied once
-  // into sp: no string of its own per value.
-  std::string& scratch = thread.scratch;
-  auto text = [&](auto&& write) {
-    scratch.clear();
-    write(scratch);
-    return json::string(std::string_view(scratch), sp);
-  };
   // Every key the template reads is set on every comment, so a nested
   // comment never inherits its parent's value through the context stack;
   // the ones only {{#can_modify}} reads are set when it is true. The view is
   // a copy of a prototype with the keys in a fixed order, its values then
   // set by position: copying skips the duplicate-key search each insertion
   // would make, and a comment of up to 18 keys stays an unhashed object.
+  // Each text is written straight into its value's string (in sp), or into
+  // the thread's scratch string and copied once: no string of its own.
   using K = CommentKey;
   json::object o(CommentPrototype(can_modify), sp);
   json::key_value_pair* kv = o.begin();
-  auto set = [&](K key, auto&& value) { kv[static_cast<size_t>(key)].value() = std::forward<decltype(value)>(value); };
+  auto slot = [&](K key) -> json::value& { return kv[static_cast<size_t>(key)].value(); };
+  auto set = [&](K key, auto&& value) { slot(key) = std::forward<decltype(value)>(value); };
+  auto set_text = [&](K key, std::string_view value) { slot(key).emplace_string().assign(value); };
+  std::string& scratch = thread.scratch;
+  auto write = [&](K key, auto&& writer) {
+    scratch.clear();
+    writer(scratch);
+    set_text(key, scratch);
+  };
   set(K::kId, c.id);
   set(K::kDepth, depth);
-  set(K::kAuthorName, json::string(c.author_name, sp));
+  set_text(K::kAuthorName, c.author_name);
   set(K::kStaff, comments::IsStaffReply(c));
-  set(K::kAuthorHtml,
-      text([&](std::string& out) { comments::AppendAuthorLinkHtml(out, c.author_name, c.author_url); }));
-  set(K::kInitial, json::string(Initial(c.author_name), sp));
+  write(K::kAuthorHtml, [&](std::string& out) { comments::AppendAuthorLinkHtml(out, c.author_name, c.author_url); });
+  char initial = 0;
+  set_text(K::kInitial, Initial(c.author_name, initial));
   set(K::kAvatar, static_cast<int64_t>(std::hash<std::string>{}(c.author_name) % 8));
-  set(K::kDate, text([&](std::string& out) { thread.dates.AppendDateTime(out, c.created_at); }));
-  set(K::kDateIso, text([&](std::string& out) { AppendIsoDateTime(out, c.created_at); }));
-  set(K::kHtml, text([&](std::string& out) { comments::AppendCommentHtml(out, c.body); }));
-  set(K::kPermalink, Join(sp, {base, "#comment-", id.view()}));
-  set(K::kReplyUrl, Join(sp, {base, "?replyto=", id.view(), "#respond"}));
+  write(K::kDate, [&](std::string& out) { thread.dates.AppendDateTime(out, c.created_at); });
+  write(K::kDateIso, [&](std::string& out) { AppendIsoDateTime(out, c.created_at); });
+  write(K::kHtml, [&](std::string& out) { comments::AppendCommentHtml(out, c.body); });
+  Join(slot(K::kPermalink).emplace_string(), {base, "#comment-", id.view()});
+  Join(slot(K::kReplyUrl).emplace_string(), {base, "?replyto=", id.view(), "#respond"});
   set(K::kPending, pending);
   set(K::kEdited, c.updated_at > 0);
   set(K::kCanModify, can_modify);
@@ -209,10 +217,10 @@ json::object Discussion::CommentView(const store::Comment& c, Thread& thread, in
   set(K::kReplies, std::move(replies));
   if (can_modify) {
     const int64_t minutes_left = (pipeline_.EditSecondsLeft(c, thread.now) + 59) / 60;
-    set(K::kEditUrl, Join(sp, {base, "/comments/", id.view(), "/edit"}));
-    set(K::kDeleteUrl, Join(sp, {base, "/comments/", id.view(), "/delete"}));
-    set(K::kModifyToken, json::string(pipeline_.ModifyToken(c.id), sp));
-    set(K::kMinutesLeftLabel, json::string(Plural(minutes_left, "minute", "minutes"), sp));
+    Join(slot(K::kEditUrl).emplace_string(), {base, "/comments/", id.view(), "/edit"});
+    Join(slot(K::kDeleteUrl).emplace_string(), {base, "/comments/", id.view(), "/delete"});
+    set_text(K::kModifyToken, pipeline_.ModifyToken(c.id));
+    set_text(K::kMinutesLeftLabel, Plural(minutes_left, "minute", "minutes"));
   }
   return o;
 }

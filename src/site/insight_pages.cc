@@ -79,10 +79,6 @@ std::string SentenceUrl(std::string_view slug, std::string_view sentence) {
   return ArticleUrl(slug) + "#:~:text=" + http::PercentEncode(words, "-");
 }
 
-std::string Plural(int64_t n, std::string_view one, std::string_view many) {
-  return fmt::format("{} {}", n, n == 1 ? one : many);
-}
-
 std::string KindLabel(std::string_view kind) {
   if (kind == "state") return "state";
   if (kind == "organization") return "organisation";
@@ -742,16 +738,16 @@ struct InsightPages::Impl {
     // for the pair pages, not read here.
     auto stored = store.FindArticleInsightIndex(article.id);
     if (!stored.ok() || !stored.value()) return;
-    const store::ArticleInsight& ins = **stored;
+    const store::ArticleInsightIndex& ins = **stored;
     if (ins.actors.empty()) return;
     // The page's view may live in its own memory resource: build in it.
     const json::storage_ptr& sp = view.storage();
-    std::vector<const store::InsightActor*> actors;
+    std::vector<const store::ArticleInsightIndex::Actor*> actors;
     actors.reserve(ins.actors.size());
     for (const auto& a : ins.actors) actors.push_back(&a);
     std::stable_sort(actors.begin(), actors.end(),
                      [](const auto* x, const auto* y) { return x->mentions > y->mentions; });
-    auto name = [&](const std::string& id) -> const std::string& {
+    auto name = [&](std::string_view id) -> std::string_view {
       for (const auto& a : ins.actors)
         if (a.id == id) return a.name.empty() ? a.id : a.name;
       return id;
@@ -766,7 +762,7 @@ struct InsightPages::Impl {
                                           {"mentions_label", Plural(a.mentions, "mention", "mentions")}},
                                          sp));
     }
-    std::vector<const store::InsightPair*> pairs;
+    std::vector<const store::ArticleInsightIndex::Pair*> pairs;
     pairs.reserve(ins.pairs.size());
     for (const auto& p : ins.pairs) pairs.push_back(&p);
     std::stable_sort(pairs.begin(), pairs.end(),

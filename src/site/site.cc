@@ -378,10 +378,7 @@ struct Site::Impl {
     return r;
   }
 
-  static std::string CommentLabel(int64_t n) {
-    if (n == 0) return "No comments";
-    return n == 1 ? std::string("1 comment") : fmt::format("{} comments", n);
-  }
+  static std::string CommentLabel(int64_t n) { return n == 0 ? "No comments" : Plural(n, "comment", "comments"); }
 
   // ---- Comments ----------------------------------------------------------
 

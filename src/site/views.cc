@@ -1,5 +1,6 @@
 #include "site/views.h"
 
+#include <charconv>
 #include <ctime>
 #include <iterator>
 #include <optional>
@@ -23,6 +24,16 @@ std::tm Utc(int64_t t) {
   return tm;
 }
 }  // namespace
+
+std::string Plural(int64_t n, std::string_view one, std::string_view many) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  const std::string_view word = n == 1 ? one : many;
+  std::string out;
+  out.reserve(static_cast<std::size_t>(end - digits) + 1 + word.size());
+  out.append(digits, end).append(1, ' ').append(word);
+  return out;
+}
 
 std::string IsoDateTime(int64_t t) {
   std::string out;

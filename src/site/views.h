@@ -18,6 +18,9 @@ void AppendIsoDateTime(std::string& out, int64_t unix_seconds);
 // "Wed, 14 Oct 2026 09:00:00 GMT" (RSS, HTTP).
 std::string Rfc822Date(int64_t unix_seconds);
 
+// "1 comment", "20 comments": the count and the word that goes with it.
+std::string Plural(int64_t n, std::string_view one, std::string_view many);
+
 // Each view is built in `sp`: a page may build its whole view in one
 // memory resource (boost::json::monotonic_resource) that it drops at once.
 

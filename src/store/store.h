@@ -343,6 +343,28 @@ struct ArticleInsight {
   std::vector<InsightPair> pairs;
 };
 
+// One analysis' index rows as views into a buffer it owns, for the article
+// page's box: no string of its own per field. Move-only; moving keeps the
+// views valid, and they last as long as the struct.
+struct ArticleInsightIndex {
+  struct Actor {
+    std::string_view id, name, kind, country;
+    int64_t mentions = 0;
+  };
+  struct Pair {
+    std::string_view a, b;  // a < b
+    double tone = 0;
+    int64_t mentions = 0;
+  };
+  int64_t article_id = 0;
+  int64_t analyzed_at = 0;
+  int64_t article_updated_at = 0;
+  std::string gazetteer_version;
+  std::vector<Actor> actors;  // in the analysis' order, as ArticleInsight's
+  std::vector<Pair> pairs;
+  std::unique_ptr<char[]> text;  // what the views point into
+};
+
 // Filters for the archive's insight queries. Only articles visible to
 // readers at `now` count; `from`/`to` bound their published_at when
 // non-zero ([from, to)).
@@ -681,10 +703,10 @@ class Store {
   // Replaces the article's stored analysis and index rows.
   virtual Status SaveArticleInsight(const ArticleInsight& insight) = 0;
   virtual Result<std::optional<ArticleInsight>> FindArticleInsight(int64_t article_id) = 0;
-  // FindArticleInsight without the analysis JSON (analysis_json is left
-  // empty), for pages that list the article's actors and pairs and need not
-  // read its evidence: one row read instead of three queries.
-  virtual Result<std::optional<ArticleInsight>> FindArticleInsightIndex(int64_t article_id) = 0;
+  // FindArticleInsight without the analysis JSON, as views, for pages that
+  // list the article's actors and pairs and need not read its evidence: one
+  // row read instead of three queries.
+  virtual Result<std::optional<ArticleInsightIndex>> FindArticleInsightIndex(int64_t article_id) = 0;
   // Ids of articles not in the trash whose analysis is missing, older than
   // their last update, or made with another gazetteer version; oldest
   // first, at most `limit`.

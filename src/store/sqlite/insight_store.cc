@@ -10,10 +10,14 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <ctime>
 #include <functional>
 #include <iterator>
+#include <limits>
 #include <map>
+#include <memory>
+#include <numeric>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -151,10 +155,13 @@ bool ParseNumber(std::string_view text, Number& out) {
   return ec == std::errc() && end == text.data() + text.size();
 }
 
-// Fills `insight`'s actors and pairs from an index_text value; false when
-// the value is malformed (the caller then reads the tables). The records
-// are split in place and sorted as views, so each field is copied once.
-bool ParseIndexText(std::string_view text, ArticleInsight& insight) {
+// Fills `index`'s actors and pairs from an index_text value; false when the
+// value is malformed (the caller then reads the tables). The value is
+// copied once into the index's buffer and split there into views.
+bool ParseIndexText(std::string_view value, ArticleInsightIndex& index) {
+  index.text = std::make_unique_for_overwrite<char[]>(value.size());
+  if (!value.empty()) std::memcpy(index.text.get(), value.data(), value.size());
+  std::string_view text(index.text.get(), value.size());
   struct Record {
     int64_t position = 0;
     std::string_view fields[6];  // after the kind and the position
@@ -188,35 +195,62 @@ bool ParseIndexText(std::string_view text, ArticleInsight& insight) {
       return false;
     }
   }
-  // The records usually come in position order already.
-  auto by_position = [](const Record& x, const Record& y) { return x.position < y.position; };
-  if (!std::is_sorted(actors.begin(), actors.end(), by_position)) std::sort(actors.begin(), actors.end(), by_position);
-  if (!std::is_sorted(pairs.begin(), pairs.end(), by_position)) std::sort(pairs.begin(), pairs.end(), by_position);
-  insight.actors.clear();
-  insight.actors.reserve(actors.size());
-  for (const Record& r : actors) {
+  // Read in position order. Positions are 0..n-1, each once, as the writer
+  // numbers them: each record's index goes straight to its place. Anything
+  // else is sorted.
+  auto position_order = [](const std::vector<Record>& records) {
+    constexpr uint32_t kUnplaced = std::numeric_limits<uint32_t>::max();
+    std::vector<uint32_t> order(records.size(), kUnplaced);
+    for (uint32_t i = 0; i < records.size(); ++i) {
+      const int64_t p = records[i].position;
+      if (p < 0 || static_cast<uint64_t>(p) >= order.size() || order[static_cast<size_t>(p)] != kUnplaced) {
+        std::iota(order.begin(), order.end(), 0u);
+        std::sort(order.begin(), order.end(),
+                  [&](uint32_t x, uint32_t y) { return records[x].position < records[y].position; });
+        break;
+      }
+      order[static_cast<size_t>(p)] = i;
+    }
+    return order;
+  };
+  index.actors.clear();
+  index.actors.reserve(actors.size());
+  for (const uint32_t i : position_order(actors)) {
+    const Record& r = actors[i];
     int64_t mentions = 0;
     if (!ParseNumber(r.fields[4], mentions)) return false;
-    InsightActor& actor = insight.actors.emplace_back();
-    actor.id = r.fields[0];
-    actor.name = r.fields[1];
-    actor.kind = r.fields[2];
-    actor.country = r.fields[3];
-    actor.mentions = mentions;
+    index.actors.push_back({r.fields[0], r.fields[1], r.fields[2], r.fields[3], mentions});
   }
-  insight.pairs.clear();
-  insight.pairs.reserve(pairs.size());
-  for (const Record& r : pairs) {
+  index.pairs.clear();
+  index.pairs.reserve(pairs.size());
+  for (const uint32_t i : position_order(pairs)) {
+    const Record& r = pairs[i];
     double tone = 0;
     int64_t mentions = 0;
     if (!ParseNumber(r.fields[2], tone) || !ParseNumber(r.fields[3], mentions)) return false;
-    InsightPair& pair = insight.pairs.emplace_back();
-    pair.a = r.fields[0];
-    pair.b = r.fields[1];
-    pair.tone = tone;
-    pair.mentions = mentions;
+    index.pairs.push_back({r.fields[0], r.fields[1], tone, mentions});
   }
   return true;
+}
+
+// `rows`' actors and pairs as `index`'s views, their strings copied into
+// one buffer.
+void PackIndexRows(const ArticleInsight& rows, ArticleInsightIndex& index) {
+  size_t size = 0;
+  for (const InsightActor& a : rows.actors) size += a.id.size() + a.name.size() + a.kind.size() + a.country.size();
+  for (const InsightPair& p : rows.pairs) size += p.a.size() + p.b.size();
+  index.text = std::make_unique_for_overwrite<char[]>(size);
+  char* end = index.text.get();
+  auto keep = [&end](const std::string& s) {
+    const std::string_view kept(end, s.size());
+    end = std::copy(s.begin(), s.end(), end);
+    return kept;
+  };
+  index.actors.clear();
+  for (const InsightActor& a : rows.actors)
+    index.actors.push_back({keep(a.id), keep(a.name), keep(a.kind), keep(a.country), a.mentions});
+  index.pairs.clear();
+  for (const InsightPair& p : rows.pairs) index.pairs.push_back({keep(p.a), keep(p.b), p.tone, p.mentions});
 }
 
 // The index rows of one article from their tables, in position order.
@@ -396,12 +430,12 @@ Result<std::optional<ArticleInsight>> SqliteStore::FindArticleInsight(int64_t ar
       "find the analysis of article " + std::to_string(article_id));
 }
 
-Result<std::optional<ArticleInsight>> SqliteStore::FindArticleInsightIndex(int64_t article_id) {
+Result<std::optional<ArticleInsightIndex>> SqliteStore::FindArticleInsightIndex(int64_t article_id) {
   return Context(
-      Read([&](Connection& db) -> Result<std::optional<ArticleInsight>> {
+      Read([&](Connection& db) -> Result<std::optional<ArticleInsightIndex>> {
         // The analysis' row, its compact index parsed where SQLite holds
         // it; false when there is no row.
-        ArticleInsight insight;
+        ArticleInsightIndex index;
         bool parsed = false;
         auto read_row = [&](bool parse) -> Result<bool> {
           CHANCERY_ASSIGN_OR_RETURN(
@@ -411,24 +445,26 @@ Result<std::optional<ArticleInsight>> SqliteStore::FindArticleInsightIndex(int64
           stmt->Bind(1, article_id);
           CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
           if (!row) return false;
-          insight.article_id = stmt->Int64(0);
-          insight.analyzed_at = stmt->Int64(1);
-          insight.article_updated_at = stmt->Int64(2);
-          insight.gazetteer_version = stmt->Text(3);
-          parsed = parse && !stmt->IsNull(4) && ParseIndexText(stmt->TextView(4), insight);
+          index.article_id = stmt->Int64(0);
+          index.analyzed_at = stmt->Int64(1);
+          index.article_updated_at = stmt->Int64(2);
+          index.gazetteer_version = stmt->Text(3);
+          parsed = parse && !stmt->IsNull(4) && ParseIndexText(stmt->TextView(4), index);
           return true;
         };
         CHANCERY_ASSIGN_OR_RETURN(bool found, read_row(true));
-        if (!found) return std::optional<ArticleInsight>();
-        if (parsed) return std::optional<ArticleInsight>(std::move(insight));
+        if (!found) return std::optional<ArticleInsightIndex>();
+        if (parsed) return std::optional<ArticleInsightIndex>(std::move(index));
         // No usable compact copy (a name holds a separator): the row again
         // and the tables, in one snapshot.
         CHANCERY_ASSIGN_OR_RETURN(Transaction tx, Transaction::Begin(db, Transaction::Kind::kRead));
-        insight = ArticleInsight();
+        index = ArticleInsightIndex();
         CHANCERY_ASSIGN_OR_RETURN(found, read_row(false));
-        if (!found) return std::optional<ArticleInsight>();
-        CHANCERY_RETURN_IF_ERROR(ReadIndexRows(db, article_id, insight));
-        return std::optional<ArticleInsight>(std::move(insight));
+        if (!found) return std::optional<ArticleInsightIndex>();
+        ArticleInsight rows;
+        CHANCERY_RETURN_IF_ERROR(ReadIndexRows(db, article_id, rows));
+        PackIndexRows(rows, index);
+        return std::optional<ArticleInsightIndex>(std::move(index));
       }),
       "find the index of the analysis of article " + std::to_string(article_id));
 }

@@ -177,7 +177,7 @@ class SqliteStore final : public Store {
   // ---- Insight (insight_store.cc) ----
   Status SaveArticleInsight(const ArticleInsight& insight) override;
   Result<std::optional<ArticleInsight>> FindArticleInsight(int64_t article_id) override;
-  Result<std::optional<ArticleInsight>> FindArticleInsightIndex(int64_t article_id) override;
+  Result<std::optional<ArticleInsightIndex>> FindArticleInsightIndex(int64_t article_id) override;
   Result<std::vector<int64_t>> ListArticlesNeedingInsight(std::string_view gazetteer_version, int limit) override;
   Result<std::vector<InsightActorStats>> ListInsightActors(const InsightQuery& query) override;
   Result<std::vector<InsightPairArticle>> ListInsightPairs(const InsightQuery& query) override;
