@@ -18,6 +18,7 @@
 // sanitiser for authors who want an explicit marker.
 #pragma once
 
+#include <boost/json/fwd.hpp>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -102,6 +103,10 @@ bool IsValidUtf8(std::string_view text);
 std::string TocJson(const std::vector<Heading>& toc);
 // The inverse of TocJson; empty on malformed input.
 std::vector<Heading> ParseTocJson(std::string_view json);
+// The same list as JSON in `sp`, as TocJson wrote it: objects with "level"
+// (1..6), "id" and "text", for a page's view to take without copying each
+// heading again. Empty on malformed input.
+boost::json::array ParseTocJsonArray(std::string_view json, boost::json::storage_ptr sp);
 
 // The first `max_words` words of `plain_text` (also at most kExcerptMaxChars
 // bytes) on one line, ending at a word boundary with "…" when cut.

@@ -217,29 +217,34 @@ std::string TocJson(const std::vector<Heading>& toc) {
   return boost::json::serialize(array);
 }
 
-std::vector<Heading> ParseTocJson(std::string_view json) {
-  // Parsed in a buffer on the stack, dropped at once: every page view reads
-  // its article's contents list, and the headings copy what they keep.
-  unsigned char scratch[4096];
-  boost::json::monotonic_resource memory(scratch, sizeof scratch);
+boost::json::array ParseTocJsonArray(std::string_view json, boost::json::storage_ptr sp) {
   boost::system::error_code error;
-  const boost::json::value value = boost::json::parse(json, error, &memory);
-  if (error || !value.is_array()) return {};
-  std::vector<Heading> toc;
+  boost::json::value value = boost::json::parse(json, error, sp);
+  if (error || !value.is_array()) return boost::json::array(sp);
   for (const boost::json::value& item : value.get_array()) {
     const boost::json::object* object = item.if_object();
-    if (object == nullptr) return {};
+    if (object == nullptr) return boost::json::array(sp);
     const boost::json::value* level = object->if_contains("level");
     const boost::json::value* id = object->if_contains("id");
     const boost::json::value* text = object->if_contains("text");
-    if (level == nullptr || !level->is_int64() || id == nullptr || !id->is_string() || text == nullptr ||
-        !text->is_string()) {
-      return {};
+    if (level == nullptr || !level->is_int64() || level->get_int64() < 1 || level->get_int64() > 6 ||
+        id == nullptr || !id->is_string() || text == nullptr || !text->is_string()) {
+      return boost::json::array(sp);
     }
-    const int64_t n = level->get_int64();
-    if (n < 1 || n > 6) return {};
-    toc.push_back(
-        Heading{static_cast<int>(n), std::string(id->get_string()), std::string(text->get_string())});
+  }
+  return std::move(value.get_array());
+}
+
+std::vector<Heading> ParseTocJson(std::string_view json) {
+  // Parsed in a buffer on the stack, dropped at once: the headings copy
+  // what they keep.
+  unsigned char scratch[4096];
+  boost::json::monotonic_resource memory(scratch, sizeof scratch);
+  std::vector<Heading> toc;
+  for (const boost::json::value& item : ParseTocJsonArray(json, &memory)) {
+    const boost::json::object& object = item.get_object();
+    toc.push_back(Heading{static_cast<int>(object.at("level").get_int64()), std::string(object.at("id").get_string()),
+                          std::string(object.at("text").get_string())});
   }
   return toc;
 }

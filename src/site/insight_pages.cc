@@ -149,6 +149,7 @@ struct PairTotals {
 };
 
 void AddTone(json::object& o, double tone) {
+  o.reserve(o.size() + 3);  // one growth, not one per key
   o["tone"] = insight::FormatTone(tone);
   o["tone_word"] = insight::ToneWord(tone);
   o["tone_class"] = insight::ToneClass(tone);

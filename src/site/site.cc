@@ -294,14 +294,17 @@ struct Site::Impl {
       article["updated"] = options->dates.Date(a.updated_at);
       article["updated_iso"] = IsoDateTime(a.updated_at);
     }
-    const auto toc = content::ParseTocJson(a.toc_json);
+    // The contents list: its parsed headings are the view's items, each
+    // with "sub" added for the levels below the sections.
+    json::array toc = content::ParseTocJsonArray(a.toc_json, sp);
     int sections = 0;
-    for (const auto& h : toc) sections += h.level == 2;
+    for (const json::value& h : toc) sections += h.get_object().at("level").get_int64() == 2;
     if (sections >= options->toc_min_sections) {
-      json::array items(sp);
-      for (const auto& h : toc)
-        items.push_back(json::object({{"id", h.id}, {"text", h.text}, {"level", h.level}, {"sub", h.level > 2}}, sp));
-      article["toc"] = std::move(items);
+      for (json::value& h : toc) {
+        json::object& heading = h.get_object();
+        heading.emplace("sub", heading.at("level").get_int64() > 2);
+      }
+      article["toc"] = std::move(toc);
       article["has_toc"] = true;
     }
     // A preview of an unpublished article has no discussion yet.

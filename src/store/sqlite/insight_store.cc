@@ -588,7 +588,7 @@ Result<std::vector<InsightRelatedArticle>> SqliteStore::ListRelatedInsight(const
             for (;;) {
               CHANCERY_ASSIGN_OR_RETURN(const bool row, stmt->Step());
               if (!row) break;
-              const std::string a = stmt->Text(0), b = stmt->Text(1);
+              const std::string_view a = stmt->TextView(0), b = stmt->TextView(1);
               for (size_t k = first; k < end; ++k) {
                 if (wanted[k].a == a && wanted[k].b == b) {
                   wanted[k].rows.emplace_back(stmt->Int64(3), stmt->Int64(2));
