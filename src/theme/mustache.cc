@@ -53,10 +53,12 @@ struct Node {
   // kVariable/kSection/kInverted, dynamic names: the name split on '.'.
   // Empty for the implicit iterator `.`.
   std::vector<std::string> path;
-  // Where path[0] was last found in the innermost context: objects built
-  // alike (every comment of a thread) keep their keys in the same order, so
-  // checking that slot first mostly saves a hashed lookup. Only a guess,
-  // shared by concurrent renders: any value is safe.
+  // Where each of the first parts of `path` was last found: path[0] in the
+  // innermost context, path[i] in what path[i - 1] named. Objects built
+  // alike (every comment of a thread, a page's "page" object on every
+  // render) keep their keys in the same order, so checking that slot first
+  // mostly saves a search. Only guesses, shared by concurrent renders: any
+  // value is safe.
   struct SlotGuess {
     SlotGuess() = default;
     SlotGuess(const SlotGuess& other) : slot(other.slot.load(std::memory_order_relaxed)) {}
@@ -65,7 +67,9 @@ struct Node {
       return *this;
     }
     mutable std::atomic<uint32_t> slot{0};
-  } guess;
+  };
+  static constexpr size_t kGuessedParts = 3;
+  std::array<SlotGuess, kGuessedParts> guesses;
   // kText: where each line of `text` ends (one past its '\n', or the end of
   // the text), with kBlankLine set for a line that is only "\n" or "\r\n",
   // which indentation skips. Found once at compile time, not per render.
@@ -728,7 +732,7 @@ class Renderer {
       resolved_.emplace_back(&node, tmpl);
       return tmpl;
     }
-    const json::value* name = Lookup(node.path);
+    const json::value* name = Lookup(node);
     if (name == nullptr || !name->is_string()) return nullptr;
     const json::string& s = name->get_string();
     return partials_(std::string_view(s.data(), s.size()));
@@ -745,52 +749,54 @@ class Renderer {
     return nullptr;
   }
 
-  // Lookup(node.path), trying first the slot where the name was found last
-  // in the innermost context that has names. A section over true, a string
+  // Lookup(node.path), trying first the slots where its parts were found
+  // last: path[0] in the innermost context that has names, and each later
+  // part in what the part before it named. A section over true, a string
   // or a number pushes a context without names, which no name resolves in:
   // it is passed over, not searched.
   const json::value* Lookup(const Node& node) const {
     const std::vector<std::string>& path = node.path;
-    if (path.size() != 1) return Lookup(path);
+    if (path.empty()) return stack_.back();
     size_t level = stack_.size();
     while (level > 0 && !stack_[level - 1]->is_object()) --level;
     if (level == 0) return nullptr;
-    const json::object& obj = stack_[level - 1]->get_object();
-    const uint32_t slot = node.guess.slot.load(std::memory_order_relaxed);
-    if (slot < obj.size()) {
-      const json::key_value_pair& kv = obj.begin()[slot];
-      if (kv.key() == path[0]) return &kv.value();
+    const json::value* found = Find(stack_[level - 1]->get_object(), path[0], &node.guesses[0]);
+    // Else the contexts outside it. The rest of a dotted name resolves only
+    // inside what the first part found, never further down the stack.
+    if (found == nullptr) found = Lookup(path.front(), level - 1);
+    for (size_t i = 1; i < path.size() && found != nullptr; ++i) {
+      if (!found->is_object()) return nullptr;
+      found = Find(found->get_object(), path[i], i < Node::kGuessedParts ? &node.guesses[i] : nullptr);
     }
-    const auto hit = obj.find(path[0]);
-    if (hit != obj.end()) {
-      node.guess.slot.store(static_cast<uint32_t>(hit - obj.begin()), std::memory_order_relaxed);
-      return &hit->value();
-    }
-    return Lookup(path, level - 1);  // the contexts outside it
+    return found;
   }
 
-  // Looks `path` up in the innermost `levels` contexts of the stack (all of
-  // them by default), innermost first.
-  const json::value* Lookup(const std::vector<std::string>& path, size_t levels = kAllLevels) const {
-    if (path.empty()) return stack_.back();
-    const json::value* found = nullptr;
-    levels = std::min(levels, stack_.size());
-    for (size_t level = levels; level > 0 && found == nullptr; --level) {
+  // `name` in `obj`, trying the guessed slot first and keeping where it was
+  // found; null when absent.
+  static const json::value* Find(const json::object& obj, const std::string& name, const Node::SlotGuess* guess) {
+    if (guess != nullptr) {
+      const uint32_t slot = guess->slot.load(std::memory_order_relaxed);
+      if (slot < obj.size()) {
+        const json::key_value_pair& kv = obj.begin()[slot];
+        if (kv.key() == name) return &kv.value();
+      }
+    }
+    const auto hit = obj.find(name);
+    if (hit == obj.end()) return nullptr;
+    if (guess != nullptr) guess->slot.store(static_cast<uint32_t>(hit - obj.begin()), std::memory_order_relaxed);
+    return &hit->value();
+  }
+
+  // `name` in the innermost `levels` contexts of the stack, innermost first.
+  const json::value* Lookup(const std::string& name, size_t levels) const {
+    for (size_t level = std::min(levels, stack_.size()); level > 0; --level) {
       const json::value* context = stack_[level - 1];
       if (!context->is_object()) continue;
       const json::object& obj = context->get_object();
-      const auto hit = obj.find(path[0]);
-      if (hit != obj.end()) found = &hit->value();
+      const auto hit = obj.find(name);
+      if (hit != obj.end()) return &hit->value();
     }
-    // The rest of a dotted name resolves only inside what the first part
-    // found, never further down the stack.
-    for (size_t i = 1; i < path.size() && found != nullptr; ++i) {
-      if (!found->is_object()) return nullptr;
-      const json::object& obj = found->get_object();
-      const auto hit = obj.find(path[i]);
-      found = hit == obj.end() ? nullptr : &hit->value();
-    }
-    return found;
+    return nullptr;
   }
 
   std::string_view ActiveIndent() const { return std::string_view(indent_).substr(indent_begin_); }
@@ -863,7 +869,6 @@ class Renderer {
   }
 
   static inline const json::value kNull;
-  static constexpr size_t kAllLevels = std::numeric_limits<size_t>::max();
 
   Output& out_;
   const PartialResolver& partials_;

@@ -247,6 +247,20 @@ TEST(MustacheTest, ObjectsWithKeysInAnyOrderRenderTheirOwnValues) {
             "[123+][654-][7outer-][8910-][outer-][111213+]");
 }
 
+// The same for dotted names: each part's slot is a guess too, in the
+// innermost context and in each object a part names; a first part missing
+// from the innermost context is looked for outside it.
+TEST(MustacheTest, DottedNamesInObjectsWithKeysInAnyOrderRenderTheirOwnValues) {
+  EXPECT_EQ(MustRender("{{#items}}[{{p.q.r}}{{p.s}}{{#p.q}}+{{/p.q}}]{{/items}}",
+                       R"({"p": {"s": "outer", "q": {"r": "R"}},
+                          "items": [{"p": {"q": {"r": 1, "x": 0}, "s": 2}},
+                                    {"x": 0, "p": {"s": 3, "q": {"x": 0, "r": 4}}},
+                                    {"p": {"s": 5}},
+                                    {"y": 1},
+                                    {"p": {"q": {"r": 6}, "s": 7}}]})"),
+            "[12+][43+][5][Router+][67+]");
+}
+
 // Values many renders share can sit in an outer context the caller keeps:
 // names resolve in the last context first, as if each were a section.
 TEST(MustacheTest, RendersAgainstAStackOfContexts) {
