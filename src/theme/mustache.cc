@@ -792,9 +792,7 @@ class Renderer {
     for (size_t level = std::min(levels, stack_.size()); level > 0; --level) {
       const json::value* context = stack_[level - 1];
       if (!context->is_object()) continue;
-      const json::object& obj = context->get_object();
-      const auto hit = obj.find(name);
-      if (hit != obj.end()) return &hit->value();
+      if (const json::value* found = Find(context->get_object(), name, nullptr)) return found;
     }
     return nullptr;
   }
