@@ -1,9 +1,6 @@
 #include "base/text.h"
 
-#include <array>
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "base/byte_search.h"
 
 namespace chancery {
 
@@ -71,39 +68,6 @@ bool IsValidUtf8(std::string_view text) {
   for (std::size_t pos = 0; pos < text.size();)
     if (DecodeUtf8(text, pos) == kInvalidCodePoint) return false;
   return true;
-}
-
-namespace {
-
-constexpr std::array<bool, 256> kHtmlSpecial = [] {
-  std::array<bool, 256> special{};
-  for (unsigned char c : {'&', '<', '>', '"', '\''}) special[c] = true;
-  return special;
-}();
-
-}  // namespace
-
-std::size_t FindHtmlSpecial(std::string_view text, std::size_t from) {
-  const char* const p = text.data();
-  const std::size_t n = text.size();
-  std::size_t i = from;
-#if defined(__SSE2__)
-  // Sixteen bytes compared with each of the five at once; the mask's lowest
-  // set bit is the first match.
-  const __m128i amp = _mm_set1_epi8('&'), lt = _mm_set1_epi8('<'), gt = _mm_set1_epi8('>'),
-                quot = _mm_set1_epi8('"'), apos = _mm_set1_epi8('\'');
-  for (; i + 16 <= n; i += 16) {
-    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-    const __m128i hit = _mm_or_si128(
-        _mm_or_si128(_mm_cmpeq_epi8(v, amp), _mm_cmpeq_epi8(v, lt)),
-        _mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_or_si128(_mm_cmpeq_epi8(v, quot), _mm_cmpeq_epi8(v, apos))));
-    const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hit));
-    if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(mask));
-  }
-#endif
-  for (; i < n; ++i)
-    if (kHtmlSpecial[static_cast<unsigned char>(p[i])]) return i;
-  return n;
 }
 
 std::string_view HtmlEntity(char c) {

@@ -27,10 +27,6 @@ bool IsValidUtf8(std::string_view text);
 // attribute values alike: & < > " '.
 void AppendHtmlEscaped(std::string& out, std::string_view text);
 
-// The position of the first & < > " or ' in `text` at or after `from`, or
-// text.size() when there is none. Plain text is skipped 16 bytes at a time.
-std::size_t FindHtmlSpecial(std::string_view text, std::size_t from);
-
 // The entity for one of & < > " ' ("&amp;", ...); "" for any other byte.
 std::string_view HtmlEntity(char c);
 

@@ -32,6 +32,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/byte_search.h"
 #include "base/text.h"
 
 namespace chancery::theme {
@@ -774,17 +775,58 @@ class Renderer {
   // `name` in `obj`, trying the guessed slot first and keeping where it was
   // found; null when absent.
   static const json::value* Find(const json::object& obj, const std::string& name, const Node::SlotGuess* guess) {
+    const json::key_value_pair* const begin = obj.begin();
+    const size_t size = obj.size();
     if (guess != nullptr) {
       const uint32_t slot = guess->slot.load(std::memory_order_relaxed);
-      if (slot < obj.size()) {
-        const json::key_value_pair& kv = obj.begin()[slot];
-        if (kv.key() == name) return &kv.value();
-      }
+      if (slot < size && SameKey(begin[slot].key(), name)) return &begin[slot].value();
     }
-    const auto hit = obj.find(name);
-    if (hit == obj.end()) return nullptr;
-    if (guess != nullptr) guess->slot.store(static_cast<uint32_t>(hit - obj.begin()), std::memory_order_relaxed);
+    // Objects as small as a view's (Boost.JSON hashes only larger ones) are
+    // scanned here with SameKey rather than by find, which calls memcmp for
+    // each key of the name's length.
+    const json::key_value_pair* hit = nullptr;
+    if (size <= kScannedKeys) {
+      for (const json::key_value_pair* kv = begin; kv != begin + size; ++kv) {
+        if (SameKey(kv->key(), name)) {
+          hit = kv;
+          break;
+        }
+      }
+    } else if (const auto found = obj.find(name); found != obj.end()) {
+      hit = found;
+    }
+    if (hit == nullptr) return nullptr;
+    if (guess != nullptr) guess->slot.store(static_cast<uint32_t>(hit - begin), std::memory_order_relaxed);
     return &hit->value();
+  }
+
+  static constexpr size_t kScannedKeys = 18;
+
+  // key == name for the short names templates use: the bytes compared as
+  // at most two overlapping words each, not through a call to memcmp.
+  [[gnu::always_inline]] static bool SameKey(std::string_view key, std::string_view name) {
+    const size_t n = key.size();
+    if (n != name.size()) return false;
+    const char* a = key.data();
+    const char* b = name.data();
+    auto load8 = [](const char* p) {
+      uint64_t v;
+      std::memcpy(&v, p, 8);
+      return v;
+    };
+    auto load4 = [](const char* p) {
+      uint32_t v;
+      std::memcpy(&v, p, 4);
+      return v;
+    };
+    if (n >= 8) {
+      if (n > 16) return std::memcmp(a, b, n) == 0;
+      return ((load8(a) ^ load8(b)) | (load8(a + n - 8) ^ load8(b + n - 8))) == 0;
+    }
+    if (n >= 4) return ((load4(a) ^ load4(b)) | (load4(a + n - 4) ^ load4(b + n - 4))) == 0;
+    for (size_t i = 0; i < n; ++i)
+      if (a[i] != b[i]) return false;
+    return true;
   }
 
   // `name` in the innermost `levels` contexts of the stack, innermost first.

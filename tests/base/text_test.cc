@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/byte_search.h"
+
 namespace chancery {
 namespace {
 
@@ -60,6 +62,21 @@ TEST(HtmlEscape, MatchesTheDefinitionAtEveryOffset) {
   std::string out;
   AppendHtmlEscaped(out, all + all);
   EXPECT_EQ(out, Reference(all + all));
+}
+
+// Any set of bytes: each of the set is found wherever it stands, in the
+// sixteen-byte blocks and in the bytes after the last.
+TEST(FindFirstOfBytes, FindsEachByteOfItsSetAtEveryOffset) {
+  for (char wanted : std::string("\x1e\x1f")) {
+    for (size_t length = 1; length <= 40; ++length) {
+      for (size_t at = 0; at < length; ++at) {
+        std::string text(length, '\x1d');  // a neighbour of both, found by neither
+        text[at] = wanted;
+        EXPECT_EQ((FindFirstOfBytes<'\x1e', '\x1f'>(text, 0)), at) << "length " << length << ", at " << at;
+        EXPECT_EQ((FindFirstOfBytes<'\x1e', '\x1f'>(text, at + 1)), length);
+      }
+    }
+  }
 }
 
 TEST(HtmlEscape, FindsNothingInPlainTextOrPastTheEnd) {

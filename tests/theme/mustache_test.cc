@@ -261,6 +261,27 @@ TEST(MustacheTest, DottedNamesInObjectsWithKeysInAnyOrderRenderTheirOwnValues) {
             "[12+][43+][5][Router+][67+]");
 }
 
+// Names are compared a word at a time: two names of one length that differ
+// in a single byte, wherever it is, resolve each to its own value, through
+// the slot a name was found in before and through a full search alike.
+TEST(MustacheTest, NamesOfOneLengthDifferingInOneByteResolveApart) {
+  for (size_t length = 1; length <= 24; ++length) {
+    for (size_t at = 0; at < length; ++at) {
+      const std::string name(length, 'k');
+      std::string other = name;
+      other[at] = 'm';
+      // The items list the two names in either order, and the second item
+      // lacks `name`, which then resolves in the outer context.
+      const std::string json = "{\"" + name + "\": \"outer\", \"items\": [{\"" + name + "\": 1, \"" + other +
+                               "\": 2}, {\"" + other + "\": 3}, {\"" + other + "\": 4, \"" + name +
+                               "\": 5}]}";
+      EXPECT_EQ(MustRender("{{#items}}[{{" + name + "}},{{" + other + "}}]{{/items}}", json),
+                "[1,2][outer,3][5,4]")
+          << "length " << length << ", differing at " << at;
+    }
+  }
+}
+
 // Values many renders share can sit in an outer context the caller keeps:
 // names resolve in the last context first, as if each were a section.
 TEST(MustacheTest, RendersAgainstAStackOfContexts) {

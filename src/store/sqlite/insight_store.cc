@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "base/byte_search.h"
 #include "store/sqlite/store_impl.h"
 
 namespace chancery::store::sqlite {
@@ -170,21 +171,20 @@ bool ParseIndexText(std::string_view value, ArticleInsightIndex& index) {
   // A record is some tens of bytes: a guess, not a count, sizes the lists.
   actors.reserve(text.size() / 32 + 1);
   pairs.reserve(text.size() / 32 + 1);
-  while (!text.empty()) {
-    const size_t record_end = std::min(text.find('\x1e'), text.size());
-    std::string_view rest = text.substr(0, record_end);
-    text.remove_prefix(std::min(record_end + 1, text.size()));
+  // One pass over the text: each field ends at the next unit separator
+  // (0x1f), a record at the next record separator (0x1e) or the end.
+  size_t at = 0;
+  while (at < text.size()) {
     std::string_view head[2];
     Record record;
     size_t count = 0;
     for (;;) {
       if (count == 8) return false;
-      const size_t field_end = rest.find('\x1f');
-      const std::string_view field = rest.substr(0, field_end);
-      (count < 2 ? head[count] : record.fields[count - 2]) = field;
+      const size_t end = FindFirstOfBytes<'\x1e', '\x1f'>(text, at);
+      (count < 2 ? head[count] : record.fields[count - 2]) = text.substr(at, end - at);
       ++count;
-      if (field_end == std::string_view::npos) break;
-      rest.remove_prefix(field_end + 1);
+      at = end + 1;
+      if (end == text.size() || text[end] == '\x1e') break;
     }
     if (count < 2 || !ParseNumber(head[1], record.position)) return false;
     if (head[0] == "a" && count == 7) {
