@@ -1,7 +1,7 @@
 // Finding the first of a few given bytes in a text, for the scanners on a
-// page's hot path (HTML escaping, the insight index's separators). Inline,
-// so that a search over a field of a few bytes costs no call, as memchr's
-// would, for each byte looked for.
+// page's hot path (HTML escaping, the insight index's separators). Inline:
+// a search over a field of a few bytes costs no call, where memchr would
+// cost one for each byte looked for.
 #pragma once
 
 #include <array>

@@ -800,6 +800,7 @@ class Renderer {
     return &hit->value();
   }
 
+  // The most keys Boost.JSON keeps in an object without a hash table.
   static constexpr size_t kScannedKeys = 18;
 
   // key == name for the short names templates use: the bytes compared as
