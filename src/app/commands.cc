@@ -376,6 +376,7 @@ int RunServe(const ServeOptions& options) {
   so.port = listen->second;
   so.io_threads = config->server.threads;
   so.worker_threads = config->server.worker_threads;
+  so.write_threads = config->server.write_threads;
   so.max_body_bytes = static_cast<size_t>(config->server.max_body_bytes);
   so.upload_paths = {admin::kMediaUploadPath};  // media.max_upload_mb as it is at start
   so.max_upload_bytes = static_cast<size_t>(admin::UploadBodyLimit(**store));

@@ -39,6 +39,7 @@ std::vector<Setting> SettingsOf(Config& c) {
       {"server", "listen", K::kString, &c.server.listen},
       {"server", "threads", K::kInt, nullptr, nullptr, &c.server.threads},
       {"server", "worker_threads", K::kInt, nullptr, nullptr, &c.server.worker_threads},
+      {"server", "write_threads", K::kInt, nullptr, nullptr, &c.server.write_threads},
       {"server", "max_body_bytes", K::kInt, nullptr, &c.server.max_body_bytes},
       {"server", "max_header_bytes", K::kInt, nullptr, &c.server.max_header_bytes},
       {"server", "read_timeout_ms", K::kInt, nullptr, nullptr, &c.server.read_timeout_ms},
@@ -242,6 +243,8 @@ Result<Config> LoadConfig(const std::string& data_dir, const std::string& config
     return Status::InvalidArgument("cache.max_mb must be between 1 and 65536");
   if (config.server.worker_threads < 1 || config.server.worker_threads > 256)
     return Status::InvalidArgument("server.worker_threads must be between 1 and 256");
+  if (config.server.write_threads < 1 || config.server.write_threads > 256)
+    return Status::InvalidArgument("server.write_threads must be between 1 and 256");
   if (config.site.per_page < 1 || config.site.per_page > 100)
     return Status::InvalidArgument("site.per_page must be between 1 and 100");
   if (auto zone = TimeZone::Load(config.site.timezone); !zone.ok())
@@ -308,9 +311,14 @@ date_format = "day_month_year"
 listen = "127.0.0.1:8080"
 # Network threads, each running an event loop of its own (as many as cores).
 threads = 2
-# Threads running database work and page rendering. Cached pages never
-# reach them; more of them let more comment posts share one disk flush.
+# Threads reading the database and rendering pages (GET and HEAD).
+# Cached pages never reach them.
 worker_threads = 8
+# Threads running posts: comments, sign-ins, the newsroom's saves. A post
+# waits, idle, for its commit to reach the disk; posts waiting together
+# share one flush, so more of these take more comments a second, and they
+# never hold up the threads that render pages.
+write_threads = 32
 # Largest request body accepted, in bytes (413 beyond).
 max_body_bytes = 1048576
 # Largest request line plus headers, in bytes (431 beyond).

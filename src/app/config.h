@@ -30,7 +30,8 @@ struct SiteConfig {
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";  // address:port to listen on
   int threads = 2;                        // event-loop threads
-  int worker_threads = 8;                 // threads for database work and rendering
+  int worker_threads = 8;                 // threads for reads and rendering (GET, HEAD)
+  int write_threads = 32;                 // threads for posts and other writes
   int64_t max_body_bytes = 1 << 20;       // request body limit (413 beyond)
   int64_t max_header_bytes = 16 * 1024;   // request head limit (431 beyond)
   int read_timeout_ms = 15000;            // to receive one request

@@ -15,8 +15,11 @@
 //     sweep timer (running while the loop has connections) cancels the
 //     socket of any connection whose deadline has passed. A timeout thus
 //     fires at most one sweep period late, never early.
-//   - Handlers run on `workers` (an asio::thread_pool); the session
-//     co_awaits the result, so nothing slow ever runs on an io thread.
+//   - Handlers run on a pool of threads (an asio::thread_pool); the session
+//     co_awaits the result, so nothing slow ever runs on an io thread. GET
+//     and HEAD run on `workers`, every other method on `writers`: a flood
+//     of posts waiting for their commits' disk flush cannot take the
+//     threads that render pages.
 //   - `connections` (under `mu`) lets Stop() reach every open connection.
 //
 // Graceful stop: BeginShutdown() closes the acceptor, releases the loops'
@@ -357,6 +360,7 @@ struct Server::Impl {
         router(std::move(r)),
         middleware(std::move(m)),
         workers(static_cast<size_t>(std::max(1, options.worker_threads))),
+        writers(static_cast<size_t>(std::max(1, options.write_threads))),
         loops(MakeLoops(options)),
         control(loops[0]->ioc.get_executor()),
         acceptor(control),
@@ -439,7 +443,8 @@ struct Server::Impl {
   std::string where;                       // "127.0.0.1:8080", for log lines
   Clock::time_point last_limit_warning{};  // on control
 
-  asio::thread_pool workers;
+  asio::thread_pool workers;                 // GET and HEAD
+  asio::thread_pool writers;                 // every other method
   std::vector<std::unique_ptr<Loop>> loops;  // one per io thread
   // Keep loops 1… running while they have no connection, until shutdown.
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> keep_running;
@@ -460,6 +465,7 @@ Server::Impl::~Impl() {
   // Handlers still running after a hard stop hold references into session
   // frames owned by the loops; let them finish before the loops go.
   workers.join();
+  writers.join();
   std::lock_guard lock(mu);
   connections.clear();
 }
@@ -805,8 +811,9 @@ awaitable<Response> Server::Impl::RunHandler(Request& request, Exchange& x) {
   }
   // The frame (and so `request`) stays alive until this completes: the
   // session is suspended right here.
+  const bool reads = request.method == Method::kGet || request.method == Method::kHead;
   auto [error, response] = co_await asio::co_spawn(
-      workers,
+      reads ? workers : writers,
       [this, &request]() -> asio::awaitable<Response> {
         if (hard_stopped) co_return StatusPage(503);  // nobody will read the answer
         co_return Dispatch(router, middleware, request);

@@ -72,7 +72,12 @@ struct ServerOptions {
   std::string address = "127.0.0.1";  // IP to listen on
   uint16_t port = 8080;                 // 0 picks a free port (see Server::port())
   int io_threads = 2;                   // threads running the event loop
-  int worker_threads = 4;               // threads running handlers (database, rendering)
+  int worker_threads = 4;               // threads running GET and HEAD handlers (database, rendering)
+  // Threads running the handlers of every other method: the writes. A write
+  // mostly waits for its commit to reach the disk, and waits idle; on a pool
+  // of their own, writes cannot take the threads pages are rendered on, and
+  // the more of them wait at once, the more commits share one disk flush.
+  int write_threads = 32;
   size_t max_queued_requests = 1024;    // waiting for or running on a worker; beyond → 503
   size_t max_header_bytes = 16 * 1024;  // request line + headers; over → 431 (414 for a long target)
   size_t max_target_bytes = 8 * 1024;   // request target; over → 414

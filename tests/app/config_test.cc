@@ -98,6 +98,24 @@ TEST_F(ConfigTest, TyposAndBadValuesAreClearErrors) {
   EXPECT_TRUE(c.status().IsNotFound());
 }
 
+TEST_F(ConfigTest, WriteThreadsFromTomlOrEnvironmentWithinBounds) {
+  Write("[server]\nwrite_threads = 24\n");
+  auto c = LoadConfig(dir_.string(), "", Env({}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->server.write_threads, 24);
+
+  c = LoadConfig(dir_.string(), "", Env({{"CHANCERY_SERVER_WRITE_THREADS", "40"}}));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->server.write_threads, 40);
+
+  for (const char* bad : {"0", "257"}) {
+    c = LoadConfig(dir_.string(), "", Env({{"CHANCERY_SERVER_WRITE_THREADS", bad}}));
+    ASSERT_FALSE(c.ok()) << bad;
+    EXPECT_NE(c.status().message().find("server.write_threads must be between 1 and 256"), std::string::npos)
+        << c.status().message();
+  }
+}
+
 // ---- [comments] ----------------------------------------------------------------------
 
 TEST_F(ConfigTest, CommentsDefaultsAreWordPresssAndTheIssues) {
@@ -281,6 +299,7 @@ TEST_F(ConfigTest, DefaultConfigTomlParsesBackToTheDefaults) {
   EXPECT_EQ(c->server.listen, defaults.server.listen);
   EXPECT_EQ(c->server.threads, defaults.server.threads);
   EXPECT_EQ(c->server.worker_threads, defaults.server.worker_threads);
+  EXPECT_EQ(c->server.write_threads, defaults.server.write_threads);
   EXPECT_EQ(c->server.max_body_bytes, defaults.server.max_body_bytes);
   EXPECT_EQ(c->server.max_header_bytes, defaults.server.max_header_bytes);
   EXPECT_EQ(c->server.read_timeout_ms, defaults.server.read_timeout_ms);

@@ -483,6 +483,46 @@ TEST(ServerTest, OverMaxQueuedRequestsIs503WithRetryAfter) {
   EXPECT_EQ(after->status, 200);
 }
 
+// Writes run on a pool of their own: posts that wait (as a comment waits
+// for its commit's disk flush) can take every write thread and still leave
+// the page threads free.
+TEST(ServerTest, WritesWaitingOnTheirOwnPoolLeavePagesServed) {
+  ServerOptions options = TestOptions();
+  options.worker_threads = 1;
+  options.write_threads = 2;
+  auto both_entered = std::make_shared<Event>();
+  auto release = std::make_shared<Event>();
+  auto entered = std::make_shared<std::atomic<int>>(0);
+  Router router = TestRouter();
+  router.Post("/wait", [both_entered, release, entered](const http::Request&) {
+    if (entered->fetch_add(1) + 1 == 2) both_entered->Notify();
+    release->WaitFor(5s);
+    return Response(200, "text/plain", "written");
+  });
+  TestServer ts(std::move(router), options);
+
+  RawClient first(ts.port()), second(ts.port());
+  ASSERT_TRUE(first.Send(RawRequest("POST", "/wait", "Content-Length: 0\r\n")));
+  ASSERT_TRUE(second.Send(RawRequest("POST", "/wait", "Content-Length: 0\r\n")));
+  ASSERT_TRUE(both_entered->WaitFor(3s)) << "two posts should run at once on two write threads";
+
+  // Both write threads are waiting; the one page thread is not.
+  for (int i = 0; i < 3; ++i) {
+    auto page = Fetch(ts.port(), RawRequest("GET", "/articles/still-served"));
+    ASSERT_TRUE(page) << "a GET waited behind the blocked posts";
+    EXPECT_EQ(page->status, 200);
+    EXPECT_EQ(page->body, "article still-served");
+  }
+  EXPECT_EQ(entered->load(), 2);
+
+  release->Notify();
+  for (RawClient* c : {&first, &second}) {
+    auto done = c->Read();
+    ASSERT_TRUE(done);
+    EXPECT_EQ(done->body, "written");
+  }
+}
+
 TEST(ServerTest, StopLetsAnInFlightRequestFinishAndClosesIdleConnections) {
   auto entered = std::make_shared<Event>();
   Router router = TestRouter();
