@@ -276,6 +276,31 @@ TEST(ConnectionTest, StatementCacheSurvivesNestedUseOfTheSameQuery) {
   EXPECT_EQ(seen, (std::vector<int64_t>{1, 2, 3}));
 }
 
+// The statement cache hashes a few samples of the text, so texts of one
+// length that differ only between the samples share a hash: each must still
+// find its own statement, whatever the length (short texts included).
+TEST(ConnectionTest, StatementCacheKeepsTextsApartThatDifferInOneByte) {
+  ConnectionOptions options;
+  options.path = ":memory:";
+  auto db = Connection::Open(options);
+  ASSERT_TRUE(db.ok());
+  for (size_t pad : {0u, 1u, 5u, 12u, 40u, 300u}) {
+    const std::string filler(pad, 'x');
+    for (char digit = '1'; digit <= '9'; ++digit) {
+      // "SELECT 'd…'" has the digit right after the quote: byte 8, which no
+      // sample covers once the text is over 32 bytes long.
+      const std::string sql = std::string("SELECT '") + digit + filler + "'";
+      for (int round = 0; round < 2; ++round) {  // the second from the cache
+        auto stmt = (*db)->Prepare(sql);
+        ASSERT_TRUE(stmt.ok()) << sql;
+        auto row = (*stmt)->Step();
+        ASSERT_TRUE(row.ok() && *row) << sql;
+        EXPECT_EQ((*stmt)->Text(0), digit + filler) << sql;
+      }
+    }
+  }
+}
+
 TEST(ConnectionTest, ErrorsBecomeStatusValues) {
   ConnectionOptions options;
   options.path = ":memory:";
