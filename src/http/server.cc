@@ -438,7 +438,10 @@ struct Server::Impl {
   bool shutting_down = false;                                   // GUARDED_BY(mu)
   bool destroying = false;                                      // GUARDED_BY(mu)
   std::atomic<bool> hard_stopped{false};
-  std::atomic<size_t> queued{0};  // handed to workers, not yet finished
+  // Requests handed to each pool and not yet finished, bounded apart: a
+  // flood of posts is shed without turning pages away.
+  std::atomic<size_t> queued_reads{0};   // on workers
+  std::atomic<size_t> queued_writes{0};  // on writers
   std::atomic<uint16_t> bound_port{0};
   std::string where;                       // "127.0.0.1:8080", for log lines
   Clock::time_point last_limit_warning{};  // on control
@@ -802,6 +805,8 @@ awaitable<After> Server::Impl::Reject(Connection& c, int status, Exchange& x) {
 }
 
 awaitable<Response> Server::Impl::RunHandler(Request& request, Exchange& x) {
+  const bool reads = request.method == Method::kGet || request.method == Method::kHead;
+  std::atomic<size_t>& queued = reads ? queued_reads : queued_writes;
   if (queued.fetch_add(1) >= options.max_queued_requests) {
     queued.fetch_sub(1);
     x.keep_alive = false;  // shed the connection too
@@ -811,7 +816,6 @@ awaitable<Response> Server::Impl::RunHandler(Request& request, Exchange& x) {
   }
   // The frame (and so `request`) stays alive until this completes: the
   // session is suspended right here.
-  const bool reads = request.method == Method::kGet || request.method == Method::kHead;
   auto [error, response] = co_await asio::co_spawn(
       reads ? workers : writers,
       [this, &request]() -> asio::awaitable<Response> {

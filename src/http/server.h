@@ -78,7 +78,7 @@ struct ServerOptions {
   // of their own, writes cannot take the threads pages are rendered on, and
   // the more of them wait at once, the more commits share one disk flush.
   int write_threads = 32;
-  size_t max_queued_requests = 1024;    // waiting for or running on a worker; beyond → 503
+  size_t max_queued_requests = 1024;    // waiting for or running on each pool; beyond → 503
   size_t max_header_bytes = 16 * 1024;  // request line + headers; over → 431 (414 for a long target)
   size_t max_target_bytes = 8 * 1024;   // request target; over → 414
   size_t max_body_bytes = 1 << 20;      // request body; over → 413

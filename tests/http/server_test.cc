@@ -523,6 +523,44 @@ TEST(ServerTest, WritesWaitingOnTheirOwnPoolLeavePagesServed) {
   }
 }
 
+// Each pool has its own bound: posts over it are shed, pages are not.
+TEST(ServerTest, AFullWriteQueueShedsPostsButNotPages) {
+  ServerOptions options = TestOptions();
+  options.worker_threads = 1;
+  options.write_threads = 1;
+  options.max_queued_requests = 1;
+  auto entered = std::make_shared<Event>();
+  auto release = std::make_shared<Event>();
+  Router router = TestRouter();
+  router.Post("/wait", [entered, release](const http::Request&) {
+    entered->Notify();
+    release->WaitFor(5s);
+    return Response(200, "text/plain", "written");
+  });
+  TestServer ts(std::move(router), options);
+
+  RawClient busy(ts.port());
+  ASSERT_TRUE(busy.Send(RawRequest("POST", "/wait", "Content-Length: 0\r\n")));
+  ASSERT_TRUE(entered->WaitFor(3s));
+  auto shed = Fetch(ts.port(), RawRequest("POST", "/echo", "Content-Length: 2\r\n") + "hi");
+  ASSERT_TRUE(shed);
+  EXPECT_EQ(shed->status, 503);
+  EXPECT_EQ(shed->Header("Retry-After"), "1");
+  auto page = Fetch(ts.port(), RawRequest("GET", "/articles/open"));
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->body, "article open");
+
+  release->Notify();
+  auto done = busy.Read();
+  ASSERT_TRUE(done);
+  EXPECT_EQ(done->body, "written");
+  auto echoed = Fetch(ts.port(), RawRequest("POST", "/echo", "Content-Length: 2\r\n") + "hi");
+  ASSERT_TRUE(echoed);
+  EXPECT_EQ(echoed->status, 200);
+  EXPECT_EQ(echoed->body, "hi");
+}
+
 TEST(ServerTest, StopLetsAnInFlightRequestFinishAndClosesIdleConnections) {
   auto entered = std::make_shared<Event>();
   Router router = TestRouter();
