@@ -42,6 +42,16 @@ class Event {
   bool set_ = false;
 };
 
+// A handler that says it has started, then holds its thread until released
+// (5 s at most) and answers `body`.
+Handler HoldUntil(std::shared_ptr<Event> entered, std::shared_ptr<Event> release, std::string body) {
+  return [entered, release, body](const http::Request&) {
+    entered->Notify();
+    release->WaitFor(5s);
+    return Response(200, "text/plain", body);
+  };
+}
+
 ServerOptions TestOptions() {
   ServerOptions o;
   o.port = 0;
@@ -458,11 +468,7 @@ TEST(ServerTest, OverMaxQueuedRequestsIs503WithRetryAfter) {
   auto entered = std::make_shared<Event>();
   auto release = std::make_shared<Event>();
   Router router = TestRouter();
-  router.Get("/block", [entered, release](const http::Request&) {
-    entered->Notify();
-    release->WaitFor(5s);
-    return Response(200, "text/plain", "unblocked");
-  });
+  router.Get("/block", HoldUntil(entered, release, "unblocked"));
   TestServer ts(std::move(router), options);
 
   RawClient busy(ts.port());
@@ -532,11 +538,7 @@ TEST(ServerTest, AFullWriteQueueShedsPostsButNotPages) {
   auto entered = std::make_shared<Event>();
   auto release = std::make_shared<Event>();
   Router router = TestRouter();
-  router.Post("/wait", [entered, release](const http::Request&) {
-    entered->Notify();
-    release->WaitFor(5s);
-    return Response(200, "text/plain", "written");
-  });
+  router.Post("/wait", HoldUntil(entered, release, "written"));
   TestServer ts(std::move(router), options);
 
   RawClient busy(ts.port());
