@@ -393,6 +393,7 @@ int RunServe(const ServeOptions& options) {
   cache_options.enabled = config->cache.enabled;
   cache_options.cache.max_bytes = static_cast<size_t>(config->cache.max_mb) << 20;
   cache_options.security = so.security;
+  cache_options.body_file_directory = options.data_dir;
   site::CachedPages cached_pages(**store, site, cache_options);
   cached_pages.Start();
   if (config->cache.enabled) so.fast_path = cached_pages.FastPath();

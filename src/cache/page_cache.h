@@ -28,6 +28,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "cache/body_file.h"
 #include "cache/gzip.h"
 
 namespace chancery::cache {
@@ -54,6 +55,11 @@ struct Page {
   // The gzip body (made when a reader first accepts gzip) and its head.
   std::shared_ptr<const GzipBody> gzip;
   std::string gzip_head;
+  // The identity body in a memory file, once the page is asked for often
+  // (body_file.h): the one part of a stored page that changes, behind its
+  // own lock. Not counted in Bytes(): at most one file a page, only while
+  // it is hot, and in the process's resident set like the rest.
+  mutable HotBody hot;
 
   // Bytes this page holds, as counted against the budget.
   size_t Bytes() const;

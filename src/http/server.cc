@@ -33,7 +33,10 @@
 #include "http/server.h"
 
 #include <fmt/format.h>
+#include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
@@ -49,8 +52,10 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
+#include <cerrno>
 #include <csignal>
 #include <ctime>
 #include <exception>
@@ -418,6 +423,8 @@ struct Server::Impl {
   // the body pieces in one gathered write. False when the write failed.
   awaitable<bool> WriteGathered(Connection& c, std::string_view head, const std::array<std::string_view, 4>& body,
                                 Exchange& x);
+  // The same lines, then the body from `file` with sendfile(2).
+  awaitable<bool> WriteFile(Connection& c, std::string_view head, const FastAnswer::File& file, Exchange& x);
   // Answers from options.fast_path, when it takes the request.
   awaitable<std::optional<After>> TryFastPath(Connection& c, const bhttp::request_parser<bhttp::string_body>& parser,
                                               const KnownFields& known, Exchange& x);
@@ -474,6 +481,15 @@ Server::Impl::~Impl() {
 }
 
 Status Server::Impl::Listen() {
+  // sendfile(2) to a socket the peer has closed raises SIGPIPE, which would
+  // end the process (Asio's own sends pass MSG_NOSIGNAL; sendfile takes no
+  // flags). The error comes back as EPIPE instead. A handler the program
+  // set is left alone.
+  struct sigaction pipe_action {};
+  if (::sigaction(SIGPIPE, nullptr, &pipe_action) == 0 && pipe_action.sa_handler == SIG_DFL) {
+    pipe_action.sa_handler = SIG_IGN;
+    ::sigaction(SIGPIPE, &pipe_action, nullptr);
+  }
   beast::error_code ec;
   asio::ip::address address = asio::ip::make_address(options.address, ec);
   if (ec)
@@ -627,6 +643,9 @@ void Server::Impl::StartSession(Socket socket, Loop& loop) {
   tcp::endpoint remote = socket.remote_endpoint(ec);
   if (ec) return;  // already gone
   socket.set_option(tcp::no_delay(true), ec);
+  // Asio's own operations work either way; WriteFile's sendfile must not block.
+  socket.native_non_blocking(true, ec);
+  if (ec) return;
   auto conn = std::make_shared<Connection>(std::move(socket), remote.address().to_string(), loop);
   {
     std::lock_guard lock(mu);
@@ -776,14 +795,19 @@ awaitable<std::optional<After>> Server::Impl::TryFastPath(
     co_return std::nullopt;
   }
   x.keep_alive = m.keep_alive();
+  const bool has_body = !x.head && answer.status != 304 && answer.status != 204;
   std::array<std::string_view, 4> body{};
-  if (!x.head && answer.status != 304 && answer.status != 204) body = answer.body;
-  const bool ok = co_await WriteGathered(c, answer.head, body, x);
-  if (options.access_log) {
-    size_t sent = 0;
+  size_t sent = 0;
+  bool ok = false;
+  if (has_body && answer.file.fd >= 0) {
+    sent = answer.file.size;
+    ok = co_await WriteFile(c, answer.head, answer.file, x);
+  } else {
+    if (has_body) body = answer.body;
     for (std::string_view piece : body) sent += piece.size();
-    LogAccess(c, x, answer.status, ok ? sent : 0, ok);
+    ok = co_await WriteGathered(c, answer.head, body, x);
   }
+  if (options.access_log) LogAccess(c, x, answer.status, ok ? sent : 0, ok);
   if (!ok) co_return After::kDrop;
   co_return x.keep_alive ? After::kKeepAlive : After::kClose;
 }
@@ -852,30 +876,93 @@ awaitable<After> Server::Impl::Write(Connection& c, Response res, Exchange& x) {
   co_return x.keep_alive ? After::kKeepAlive : After::kClose;
 }
 
+namespace {
+
+// The lines every write puts after a head: Date, Connection when it must be
+// said, and the blank line.
+class WriteLines {
+ public:
+  explicit WriteLines(const Exchange& x) {
+    // Beast's rules for the Connection header: HTTP/1.1 keeps the connection
+    // open unless told "close"; HTTP/1.0 closes it unless told "keep-alive".
+    if (x.version == 10 && x.keep_alive) connection_ = "Connection: keep-alive\r\n";
+    if (x.version != 10 && !x.keep_alive) connection_ = "Connection: close\r\n";
+    // A copy: the thread's cached line may change while the write waits.
+    const std::string_view line = DateLine();
+    date_size_ = std::min(line.size(), date_.size());
+    std::copy_n(line.data(), date_size_, date_.data());
+  }
+  WriteLines(const WriteLines&) = delete;
+  WriteLines& operator=(const WriteLines&) = delete;
+
+  // `head`, these lines and `body`'s pieces, as one buffer sequence. Empty
+  // pieces are allowed in one and cost nothing.
+  std::array<asio::const_buffer, 8> Buffers(std::string_view head,
+                                            const std::array<std::string_view, 4>& body = {}) const {
+    return {asio::buffer(head.data(), head.size()),
+            asio::buffer(date_.data(), date_size_),
+            asio::buffer(connection_.data(), connection_.size()),
+            asio::buffer("\r\n", 2),
+            asio::buffer(body[0].data(), body[0].size()),
+            asio::buffer(body[1].data(), body[1].size()),
+            asio::buffer(body[2].data(), body[2].size()),
+            asio::buffer(body[3].data(), body[3].size())};
+  }
+
+ private:
+  std::string_view connection_;
+  std::array<char, 48> date_;
+  size_t date_size_ = 0;
+};
+
+}  // namespace
+
 awaitable<bool> Server::Impl::WriteGathered(Connection& c, std::string_view head,
                                             const std::array<std::string_view, 4>& body, Exchange& x) {
   if (c.closing) x.keep_alive = false;
-  // Beast's rules for the Connection header: HTTP/1.1 keeps the connection
-  // open unless told "close"; HTTP/1.0 closes it unless told "keep-alive".
-  std::string_view connection;
-  if (x.version == 10 && x.keep_alive) connection = "Connection: keep-alive\r\n";
-  if (x.version != 10 && !x.keep_alive) connection = "Connection: close\r\n";
-  // A copy: the thread's cached line may change while this write waits.
-  std::array<char, 48> date_bytes;
-  const std::string_view line = DateLine();
-  const size_t date_size = std::min(line.size(), date_bytes.size());
-  std::copy_n(line.data(), date_size, date_bytes.data());
-  const std::string_view date(date_bytes.data(), date_size);
-  // Empty pieces are allowed in a buffer sequence and cost nothing.
-  const std::array<asio::const_buffer, 8> buffers = {
-      asio::buffer(head.data(), head.size()),       asio::buffer(date.data(), date.size()),
-      asio::buffer(connection.data(), connection.size()), asio::buffer("\r\n", 2),
-      asio::buffer(body[0].data(), body[0].size()), asio::buffer(body[1].data(), body[1].size()),
-      asio::buffer(body[2].data(), body[2].size()), asio::buffer(body[3].data(), body[3].size())};
+  const WriteLines lines(x);
   c.ExpiresAfter(options.write_timeout);
-  auto [ec, written] = co_await asio::async_write(c.socket, buffers, kNoThrow);
+  auto [ec, written] = co_await asio::async_write(c.socket, lines.Buffers(head, body), kNoThrow);
   c.deadline = kNever;
   co_return !ec;
+}
+
+awaitable<bool> Server::Impl::WriteFile(Connection& c, std::string_view head, const FastAnswer::File& file,
+                                        Exchange& x) {
+  if (c.closing) x.keep_alive = false;
+  const WriteLines lines(x);
+  c.ExpiresAfter(options.write_timeout);
+  // The head is held back (MSG_MORE) to go out with the body's first bytes.
+  beast::buffers_suffix<std::array<asio::const_buffer, 8>> rest(lines.Buffers(head));
+  for (size_t left = beast::buffer_bytes(rest); left > 0;) {
+    auto [ec, n] = co_await c.socket.async_send(rest, MSG_MORE, kNoThrow);
+    if (ec) {
+      c.deadline = kNever;
+      co_return false;
+    }
+    rest.consume(n);
+    left -= n;
+  }
+  // The socket is non-blocking (StartSession): sendfile sends what fits,
+  // and the loop waits for room for the rest.
+  off_t offset = static_cast<off_t>(file.offset);
+  bool ok = true;
+  for (size_t left = file.size; left > 0 && ok;) {
+    const ssize_t n = ::sendfile(c.socket.native_handle(), file.fd, &offset, left);
+    if (n > 0) {
+      left -= static_cast<size_t>(n);
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+      auto [ec] = co_await c.socket.async_wait(Socket::wait_write, kNoThrow);
+      ok = !ec;  // cancelled by the sweep past the deadline, or the socket is gone
+    } else {
+      if (n == 0) spdlog::error("http: a body file ended {} bytes early", left);  // changed under the writer
+      ok = false;  // the peer is gone (EPIPE, ECONNRESET)
+    }
+  }
+  c.deadline = kNever;
+  co_return ok;
 }
 
 void Server::Impl::LogAccess(const Connection& c, const Exchange& x, int status, size_t sent, bool ok) const {

@@ -42,13 +42,27 @@ struct FastRequest {
 
 // A whole answer from the fast path, written with one gathered write: the
 // head, then the server's Date (and Connection when closing) and the blank
-// line, then the body's pieces (none for HEAD or a 304).
+// line, then the body's pieces (none for HEAD or a 304). Or, when `file`
+// names one, the head and lines in one write and the body with sendfile(2)
+// from that file, which gives the socket the kernel's pages without copying
+// them through the process.
 struct FastAnswer {
   int status = 200;       // for the access log
   std::string_view head;  // status line and header lines, each ending CRLF: no Date, Connection or blank line
   std::array<std::string_view, 4> body{};
-  // Keeps the memory head and body point into alive until the write ends.
+  // The body as `size` bytes of the file open as `fd` from `offset`, sent
+  // instead of `body` when fd >= 0. The file must not change until the
+  // owner lets it go: the socket may still be sending its pages after the
+  // write returns.
+  struct File {
+    int fd = -1;
+    int64_t offset = 0;
+    size_t size = 0;
+  } file;
+  // Keep the memory head and body point into, and the file, alive until
+  // the write ends.
   std::shared_ptr<const void> owner;
+  std::shared_ptr<const void> file_owner;
   // Per-request bytes the body's pieces may point into (a stamp, a trailer).
   std::array<char, 128> scratch{};
 };

@@ -122,6 +122,27 @@ std::string_view CachedPages::Stamp(int64_t context, int64_t now, std::array<cha
   return {scratch.data(), size};
 }
 
+void CachedPages::MakeBodyFile(const std::shared_ptr<const cache::Page>& page, int64_t second) {
+  auto job = [this, weak = std::weak_ptr<const cache::Page>(page), second] {
+    const std::shared_ptr<const cache::Page> page = weak.lock();
+    if (page == nullptr) return;  // dropped from the cache meanwhile
+    const std::string_view body = page->body;
+    std::shared_ptr<const cache::BodyFile> file;
+    if (!page->stamp_offset) {
+      file = cache::BodyFile::Create(options_.body_file_directory, {body});
+    } else {
+      std::array<char, 128> scratch;
+      const std::string_view stamp = Stamp(page->stamp_context, second, scratch, page->stamp_size);
+      if (!stamp.empty())
+        file = cache::BodyFile::Create(options_.body_file_directory,
+                                       {body.substr(0, *page->stamp_offset), stamp,
+                                        body.substr(*page->stamp_offset + page->stamp_size)});
+    }
+    page->hot.Install(second, std::move(file));
+  };
+  if (!file_maker_.Post(std::move(job))) page->hot.Install(second, nullptr);  // full: ask again later
+}
+
 bool CachedPages::Fresh() {
   if (dirty_.load(std::memory_order_acquire)) return false;
   const int64_t now = std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -157,6 +178,20 @@ bool CachedPages::Serve(const http::FastRequest& request, http::FastAnswer& answ
   if (!gzip) {
     answer.head = page->head;
     const std::string_view body = page->body;
+    if (request.method == http::Method::kGet && body.size() >= cache::kMinFileBody) {
+      // A page asked for often goes out from a file with sendfile, not
+      // copied from here into the socket each time; with this second's
+      // stamp written in, so a stamped page's file serves one second.
+      const int64_t second = page->stamp_offset ? now : 0;
+      cache::HotBody::Answer hot = page->hot.Count(second);
+      if (hot.make) MakeBodyFile(page, second);
+      if (hot.file != nullptr) {
+        answer.file = {hot.file->fd(), 0, hot.file->size()};
+        answer.file_owner = std::move(hot.file);
+        answer.owner = std::move(page);
+        return true;
+      }
+    }
     if (!page->stamp_offset) {
       answer.body[0] = body;
     } else {

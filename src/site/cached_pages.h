@@ -8,7 +8,9 @@
 // - its FastPath (http::ServerOptions::fast_path) answers GET and HEAD from
 //   those pages on the event loop: no database, no rendering, no copy of the
 //   body, a fresh comment-form token written into each answer, 304 for a
-//   matching If-None-Match;
+//   matching If-None-Match; a page asked for often in a second goes out
+//   from a file with sendfile, the second's token written in, so the
+//   kernel does not copy its bytes either (cache/body_file.h);
 // - invalidation reads the store's change log (written by triggers, so the
 //   command line and other processes count) and drops the pages that show
 //   what changed: after every POST, before its answer, so the writer's next
@@ -86,6 +88,10 @@ struct CachedPagesOptions {
   http::SecurityOptions security;
   int poll_ms = 100;  // how often the poller asks whether the data changed
   int gzip_level = 6;
+  // Where the bodies of pages asked for often are kept for sendfile: an
+  // unnamed file in this folder (O_TMPFILE), or memory (memfd) when it is
+  // empty or its file system has no unnamed files (cache/body_file.h).
+  std::string body_file_directory;
 };
 
 class CachedPages {
@@ -120,6 +126,8 @@ class CachedPages {
   bool Fresh();
   void Loop();
   std::string_view Stamp(int64_t context, int64_t now, std::array<char, 128>& scratch, size_t size);
+  // Has `page`'s body file for `second` made on file_maker_ and installed.
+  void MakeBodyFile(const std::shared_ptr<const cache::Page>& page, int64_t second);
 
   store::Store& store_;
   Site& site_;
@@ -139,6 +147,9 @@ class CachedPages {
   std::condition_variable wake_;
   bool stop_ = false;  // guarded by loop_mu_
   std::thread poller_;
+
+  // Last: stopped first, before the members its jobs use.
+  cache::BodyFileMaker file_maker_;
 };
 
 }  // namespace chancery::site

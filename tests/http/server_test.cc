@@ -4,6 +4,8 @@
 #include "http/server.h"
 
 #include <gtest/gtest.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -786,6 +788,89 @@ TEST(ServerTest, MiddlewareRunsAroundHandlers) {
   auto r = Fetch(ts.port(), RawRequest("GET", "/articles/hello"));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->Header("X-Route-Param"), "hello");
+}
+
+// A fast path that answers /file from `fd`: `size` bytes from `offset`.
+FastPath FileAnswer(int fd, int64_t offset, size_t size) {
+  return [fd, offset, size](const FastRequest& request, FastAnswer& answer) {
+    if (request.target != "/file") return false;
+    static const std::string head_text = [size] {
+      return "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: " + std::to_string(size) +
+             "\r\n";
+    }();
+    answer.head = head_text;
+    answer.file = {fd, offset, size};
+    return true;
+  };
+}
+
+// Bytes that differ along their length, so a piece out of place shows.
+std::string Pattern(size_t size) {
+  std::string out(size, '\0');
+  for (size_t i = 0; i < size; ++i) out[i] = static_cast<char>('a' + (i * 7 + i / 4096) % 26);
+  return out;
+}
+
+TEST(ServerTest, AFastAnswerFromAFileReachesASlowReaderWholeAndKeepsTheConnection) {
+  // More than the socket buffers hold (some MiB on loopback), so sendfile
+  // must wait for room.
+  const std::string bytes = Pattern(16 << 20);
+  const int fd = ::memfd_create("server-test", MFD_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+  const int64_t offset = 1000;
+  const size_t size = bytes.size() - 2000;
+  ServerOptions options = TestOptions();
+  options.fast_path = FileAnswer(fd, offset, size);
+  {
+    TestServer ts(TestRouter(), options);
+    RawClient client(ts.port(), 5s);
+    ASSERT_TRUE(client.Send(RawRequest("GET", "/file")));
+    std::this_thread::sleep_for(300ms);  // a reader slower than the server
+    auto r = client.Read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->Header("Content-Length"), std::to_string(size));
+    EXPECT_TRUE(r->Header("Date"));
+    ASSERT_EQ(r->body.size(), size);
+    EXPECT_TRUE(r->body == bytes.substr(offset, size)) << "the file's bytes from the offset, in order";
+
+    // The same connection: a HEAD (no body) and a page from the handlers.
+    ASSERT_TRUE(client.Send(RawRequest("HEAD", "/file")));
+    auto head = client.Read(/*head_request=*/true);
+    ASSERT_TRUE(head);
+    EXPECT_EQ(head->Header("Content-Length"), std::to_string(size));
+    EXPECT_TRUE(head->body.empty());
+    ASSERT_TRUE(client.Send(RawRequest("GET", "/healthz")));
+    auto ok = client.Read();
+    ASSERT_TRUE(ok);
+    EXPECT_EQ(ok->body, "ok");
+    EXPECT_TRUE(client.pending().empty());
+  }
+  ::close(fd);
+}
+
+TEST(ServerTest, AReaderThatLeavesMidFileDoesNotTakeTheServerDown) {
+  const std::string bytes = Pattern(8 << 20);
+  const int fd = ::memfd_create("server-test", MFD_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(::write(fd, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
+  ServerOptions options = TestOptions();
+  options.fast_path = FileAnswer(fd, 0, bytes.size());
+  {
+    TestServer ts(TestRouter(), options);
+    for (int i = 0; i < 5; ++i) {
+      // Asks for 8 MiB and hangs up unread: the server's sendfile meets a
+      // reset connection, and the session ends.
+      RawClient client(ts.port());
+      ASSERT_TRUE(client.Send(RawRequest("GET", "/file")));
+      std::this_thread::sleep_for(20ms);
+    }
+    auto r = Fetch(ts.port(), RawRequest("GET", "/healthz"));
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->body, "ok");
+  }
+  ::close(fd);
 }
 
 TEST(ServerTest, ManyClientsAtOnce) {

@@ -50,6 +50,7 @@ class ServerProcess {
 
   bool started() const { return port_ != 0; }
   int port() const { return port_; }
+  pid_t pid() const { return pid_; }
   // Sends SIGTERM and waits; returns the exit status (or -1).
   int Stop();
   // Everything the server wrote to stderr so far (its log).

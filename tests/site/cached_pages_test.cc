@@ -4,6 +4,7 @@
 #include "site/cached_pages.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <string>
@@ -133,6 +134,86 @@ TEST_F(CachedPagesTest, AStoredArticleIsServedWithoutTheWorkersAndAFreshToken) {
   EXPECT_EQ(body.substr(at + rendered.stamp->size), rendered.BodyView().substr(at + rendered.stamp->size));
   EXPECT_EQ(body.substr(at, rendered.stamp->size), site_->FormToken(article_id_, now_));
   EXPECT_NE(body.substr(at, rendered.stamp->size), rendered.BodyView().substr(at, rendered.stamp->size));
+}
+
+// What sendfile sends of a file answer.
+std::string FileBytes(const http::FastAnswer& a) {
+  std::string out(a.file.size, '\0');
+  const ssize_t n = ::pread(a.file.fd, out.data(), out.size(), static_cast<off_t>(a.file.offset));
+  out.resize(n < 0 ? 0 : static_cast<size_t>(n));
+  return out;
+}
+
+TEST_F(CachedPagesTest, AHotPageGoesOutFromAFileWithThisSecondsToken) {
+  store::Article a;
+  a.slug = "long";
+  a.title = "Long";
+  for (int i = 0; i < 80; ++i)
+    a.body_markdown += "A paragraph on the harbour, its cranes and its ledgers, again. ";
+  auto doc = content::RenderMarkdown(a.body_markdown);
+  ASSERT_TRUE(doc.ok());
+  a.body_html = doc->html;
+  for (int i = 0; i < 4; ++i) a.body_html += a.body_html;
+  a.excerpt = doc->excerpt;
+  a.status = store::ArticleStatus::kPublished;
+  a.published_at = a.created_at = a.updated_at = kNow - 60;
+  ASSERT_TRUE(store_->SaveArticle(a).ok());
+  ASSERT_TRUE(pages_->Sync().ok());
+  const http::Response rendered = Render("/articles/long");
+  ASSERT_TRUE(rendered.stamp);
+  ASSERT_GE(rendered.BodyView().size(), cache::kMinFileBody);
+  // The page as a reader in second `t` gets it.
+  auto page_at = [&](int64_t t) {
+    std::string page(rendered.BodyView());
+    return page.replace(rendered.stamp->offset, rendered.stamp->size, site_->FormToken(a.id, t));
+  };
+  // Answers until one comes from a file, which the maker's thread makes.
+  auto from_file = [this]() -> std::unique_ptr<http::FastAnswer> {
+    for (int i = 0; i < 5000; ++i) {
+      auto answer = Fast("/articles/long");
+      if (answer == nullptr) return nullptr;
+      if (answer->file.fd >= 0) return answer;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return nullptr;
+  };
+
+  for (uint32_t i = 1; i < cache::HotBody::kHotAnswers; ++i) {
+    auto answer = Fast("/articles/long");
+    ASSERT_TRUE(answer);
+    EXPECT_LT(answer->file.fd, 0) << "answer " << i << " comes from memory";
+    EXPECT_EQ(Concat(*answer), page_at(now_));
+  }
+  auto hot = from_file();
+  ASSERT_TRUE(hot) << "a page answered kHotAnswers times in a second gets its file";
+  EXPECT_EQ(hot->status, 200);
+  EXPECT_TRUE(hot->body[0].empty()) << "the file stands for the body";
+  EXPECT_NE(hot->head.find("Content-Length: " + std::to_string(hot->file.size) + "\r\n"),
+            std::string_view::npos);
+  EXPECT_EQ(hot->file.offset, 0);
+  EXPECT_EQ(FileBytes(*hot), page_at(now_));
+
+  http::FastRequest head_request;
+  head_request.method = http::Method::kHead;
+  head_request.target = "/articles/long";
+  http::FastAnswer head;
+  ASSERT_TRUE(pages_->FastPath()(head_request, head));
+  EXPECT_LT(head.file.fd, 0) << "a HEAD sends no body to take from a file";
+
+  // The next second has its own token, so its own file; the last one stays
+  // as it was for a writer still sending it.
+  now_ += 1;
+  auto next = from_file();
+  ASSERT_TRUE(next);
+  EXPECT_NE(next->file.fd, hot->file.fd);
+  EXPECT_EQ(FileBytes(*next), page_at(now_));
+  EXPECT_NE(page_at(now_), page_at(now_ - 1));
+  EXPECT_EQ(FileBytes(*hot), page_at(now_ - 1));
+
+  // A change to what the page shows drops it, file and all.
+  ASSERT_TRUE(store_->PutSetting("test.hot", "1").ok());
+  ASSERT_TRUE(pages_->Sync().ok());
+  EXPECT_FALSE(Fast("/articles/long"));
 }
 
 TEST_F(CachedPagesTest, ValidatorsAndEncodings) {
