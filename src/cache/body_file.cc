@@ -15,6 +15,8 @@ namespace chancery::cache {
 
 namespace {
 
+std::atomic<int> open_files{0};
+
 // An unnamed file in `directory`, or a memfd; -1 when neither can be had.
 int OpenUnnamed(const std::string& directory) {
   if (!directory.empty()) {
@@ -61,25 +63,30 @@ std::shared_ptr<const BodyFile> BodyFile::Create(const std::string& directory,
   size_t size = 0;
   for (std::string_view piece : pieces) size += piece.size();
   if (size == 0) return nullptr;  // nothing to send from a file, nor to map
-  const int fd = OpenUnnamed(directory);
-  if (fd < 0) return nullptr;
-  if (!WriteAll(fd, pieces)) {
-    ::close(fd);
+  if (open_files.fetch_add(1) >= kMaxOpen) {
+    open_files.fetch_sub(1);
     return nullptr;
   }
+  auto fail = [](int fd) -> std::shared_ptr<const BodyFile> {
+    if (fd >= 0) ::close(fd);
+    open_files.fetch_sub(1);
+    return nullptr;
+  };
+  const int fd = OpenUnnamed(directory);
+  if (fd < 0 || !WriteAll(fd, pieces)) return fail(fd);
   // Mapped, so that the memory shows in the process's resident set.
   void* map = ::mmap(nullptr, size, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
-  if (map == MAP_FAILED) {
-    ::close(fd);
-    return nullptr;
-  }
+  if (map == MAP_FAILED) return fail(fd);
   return std::shared_ptr<const BodyFile>(new BodyFile(fd, map, size));
 }
 
 BodyFile::~BodyFile() {
   ::munmap(map_, size_);
   ::close(fd_);
+  open_files.fetch_sub(1);
 }
+
+int OpenBodyFiles() { return open_files.load(); }
 
 HotBody::Answer HotBody::Count(int64_t second) {
   std::lock_guard lock(mu_);

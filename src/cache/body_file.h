@@ -22,6 +22,7 @@
 // event loop that serves pages must not.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -38,10 +39,15 @@ namespace chancery::cache {
 
 class BodyFile {
  public:
+  // At most this many are open at once, so that body files never take
+  // the descriptors connections need; the pages beyond go out from memory.
+  static constexpr int kMaxOpen = 64;
+
   // A file holding `pieces`, one after another: an unnamed file in
   // `directory` (O_TMPFILE, gone when closed) where its file system offers
-  // them, else a memfd. Null when the system refuses both (out of
-  // descriptors, memory or space): the caller then sends from memory.
+  // them, else a memfd. Null when kMaxOpen are open or the system refuses
+  // both (out of descriptors, memory or space): the caller then sends
+  // from memory.
   // A regular file system's page cache keeps a file in large pages where
   // shmem (memfd, tmpfs) keeps 4 KiB ones, and sendfile hands the socket
   // fewer pages for it: about 8% less CPU a request for a 36 KB page here.
@@ -64,6 +70,9 @@ class BodyFile {
   void* const map_;
   const size_t size_;
 };
+
+// How many BodyFiles are open now (for tests and the kMaxOpen bound).
+int OpenBodyFiles();
 
 // Bodies smaller than this are sent from memory: their copy costs less
 // than the extra system call a file takes.

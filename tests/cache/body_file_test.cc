@@ -72,6 +72,21 @@ TEST_F(BodyFileTest, ClosedWhenTheLastHolderLetsGo) {
   EXPECT_EQ(::fcntl(fd, F_GETFD), -1) << "the descriptor is closed";
 }
 
+TEST_F(BodyFileTest, NoMoreThanKMaxOpenAtOnce) {
+  const int before = OpenBodyFiles();
+  std::vector<std::shared_ptr<const BodyFile>> files;
+  for (int i = before; i < BodyFile::kMaxOpen; ++i) {
+    files.push_back(BodyFile::Create(dir_, {"page"}));
+    ASSERT_NE(files.back(), nullptr) << i;
+  }
+  EXPECT_EQ(OpenBodyFiles(), BodyFile::kMaxOpen);
+  EXPECT_EQ(BodyFile::Create(dir_, {"one too many"}), nullptr) << "the descriptors are the connections'";
+  files.pop_back();
+  EXPECT_NE(BodyFile::Create(dir_, {"room again"}), nullptr);
+  files.clear();
+  EXPECT_EQ(OpenBodyFiles(), before);
+}
+
 TEST(HotBodyTest, APageAsksForAFileOnceItIsAnsweredOftenInOneSecond) {
   HotBody hot;
   for (uint32_t i = 1; i < HotBody::kHotAnswers; ++i) {
