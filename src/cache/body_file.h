@@ -14,12 +14,12 @@
 //
 // HotBody decides when a page earns a file. Making one costs a few system
 // calls and a copy, which only pays when the same bytes are sent often; and
-// a page with a stamp (a form token that changes every second) needs a new
-// file every second. So a page asks for its file once it is answered
-// kHotAnswers times in one second (or was in the second before), and a
-// stamped page's file is for one second only. BodyFileMaker makes them on
-// a thread of its own: creating a file may wait for a file system, and the
-// event loop that serves pages must not.
+// a file serves one second only, as it carries the head with that second's
+// Date (and a page's form token, which changes every second). So a page
+// asks for its file once it is answered kHotAnswers times in one second (or
+// was in the second before). BodyFileMaker makes them on a thread of its
+// own: creating a file may wait for a file system, and the event loop that
+// serves pages must not.
 #pragma once
 
 #include <atomic>
@@ -88,10 +88,9 @@ class HotBody {
     bool make = false;                     // have one made for this second, and Install it
   };
 
-  // Counts one answer in `second` (Unix seconds; a page whose bytes never
-  // change passes 0). `make` is set once, when the page has just turned
-  // hot and has no file for `second`. Thread-safe and cheap: one short
-  // lock, no allocation.
+  // Counts one answer in `second` (Unix seconds). `make` is set once, when
+  // the page has just turned hot and has no file for `second`. Thread-safe
+  // and cheap: one short lock, no allocation.
   Answer Count(int64_t second);
 
   // The file made for `second` after Count asked for it; dropped if the

@@ -230,21 +230,13 @@ struct KnownFields {
   std::string_view cookie, user_agent, accept_encoding, if_none_match, expect;
 };
 
-// "Date: <IMF-fixdate>\r\n" ("Sun, 06 Nov 1994 08:49:37 GMT"), recomputed
-// once a second per thread. Spelled out rather than strftime'd so no locale
-// can change it.
+// DateLine(now), recomputed once a second per thread.
 std::string_view DateLine() {
-  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   thread_local std::time_t cached_at = -1;
   thread_local std::string cached;
-  std::time_t now = std::time(nullptr);
+  const std::time_t now = std::time(nullptr);
   if (now != cached_at) {
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    cached = fmt::format("Date: {}, {:02d} {} {:04d} {:02d}:{:02d}:{:02d} GMT\r\n", kDays[tm.tm_wday], tm.tm_mday,
-                         kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+    cached = http::DateLine(now);
     cached_at = now;
   }
   return cached;
@@ -353,6 +345,18 @@ auto LogIfThrew(const char* what) {
 }
 
 }  // namespace
+
+// Spelled out rather than strftime'd so no locale can change it.
+std::string DateLine(int64_t unix_seconds) {
+  static constexpr const char* kDays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                            "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("Date: {}, {:02d} {} {:04d} {:02d}:{:02d}:{:02d} GMT\r\n", kDays[tm.tm_wday], tm.tm_mday,
+                     kMonths[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
 
 std::string WireHead(const Response& response, const SecurityOptions& security, size_t body_size) {
   const bool bodiless = response.status == 204 || response.status == 304;
@@ -930,24 +934,34 @@ awaitable<bool> Server::Impl::WriteGathered(Connection& c, std::string_view head
 awaitable<bool> Server::Impl::WriteFile(Connection& c, std::string_view head, const FastAnswer::File& file,
                                         Exchange& x) {
   if (c.closing) x.keep_alive = false;
-  const WriteLines lines(x);
   c.ExpiresAfter(options.write_timeout);
-  // The head is held back (MSG_MORE) to go out with the body's first bytes.
-  beast::buffers_suffix<std::array<asio::const_buffer, 8>> rest(lines.Buffers(head));
-  for (size_t left = beast::buffer_bytes(rest); left > 0;) {
-    auto [ec, n] = co_await c.socket.async_send(rest, MSG_MORE, kNoThrow);
-    if (ec) {
-      c.deadline = kNever;
-      co_return false;
+  off_t offset = static_cast<off_t>(file.offset);
+  size_t total = file.size;
+  // The file's own head is the one this write would send: Date of this
+  // second, no Connection line (HTTP/1.1, kept alive).
+  const bool whole = file.head_second != 0 && x.keep_alive && x.version == 11 &&
+                     file.head_second == static_cast<int64_t>(std::time(nullptr));
+  if (whole) {
+    offset = 0;
+    total += static_cast<size_t>(file.offset);
+  } else {
+    const WriteLines lines(x);
+    // The head is held back (MSG_MORE) to go out with the body's first bytes.
+    beast::buffers_suffix<std::array<asio::const_buffer, 8>> rest(lines.Buffers(head));
+    for (size_t left = beast::buffer_bytes(rest); left > 0;) {
+      auto [ec, n] = co_await c.socket.async_send(rest, MSG_MORE, kNoThrow);
+      if (ec) {
+        c.deadline = kNever;
+        co_return false;
+      }
+      rest.consume(n);
+      left -= n;
     }
-    rest.consume(n);
-    left -= n;
   }
   // The socket is non-blocking (StartSession): sendfile sends what fits,
   // and the loop waits for room for the rest.
-  off_t offset = static_cast<off_t>(file.offset);
   bool ok = true;
-  for (size_t left = file.size; left > 0 && ok;) {
+  for (size_t left = total; left > 0 && ok;) {
     const ssize_t n = ::sendfile(c.socket.native_handle(), file.fd, &offset, left);
     if (n > 0) {
       left -= static_cast<size_t>(n);

@@ -54,10 +54,17 @@ struct FastAnswer {
   // instead of `body` when fd >= 0. The file must not change until the
   // owner lets it go: the socket may still be sending its pages after the
   // write returns.
+  //
+  // With `head_second` set, the file's first `offset` bytes are the whole
+  // head as the server would write it in that second to a client it keeps
+  // the connection to: `head`, DateLine(head_second) and the blank line.
+  // The server then sends head and body in one sendfile when it would
+  // write exactly those bytes, and else writes its own head as usual.
   struct File {
     int fd = -1;
     int64_t offset = 0;
     size_t size = 0;
+    int64_t head_second = 0;
   } file;
   // Keep the memory head and body point into, and the file, alive until
   // the write ends.
@@ -81,6 +88,10 @@ using FastPath = std::function<bool(const FastRequest&, FastAnswer&)>;
 // as the server drops them. For caches that hand whole answers to the fast
 // path, so that a cached answer and a rendered one carry the same headers.
 std::string WireHead(const Response& response, const SecurityOptions& security, size_t body_size);
+
+// "Date: <IMF-fixdate>\r\n" for `unix_seconds` ("Date: Sun, 06 Nov 1994
+// 08:49:37 GMT\r\n"), the line the server puts after every head.
+std::string DateLine(int64_t unix_seconds);
 
 struct ServerOptions {
   std::string address = "127.0.0.1";  // IP to listen on

@@ -126,16 +126,18 @@ void CachedPages::MakeBodyFile(const std::shared_ptr<const cache::Page>& page, i
   auto job = [this, weak = std::weak_ptr<const cache::Page>(page), second] {
     const std::shared_ptr<const cache::Page> page = weak.lock();
     if (page == nullptr) return;  // dropped from the cache meanwhile
+    // The whole answer as the server writes it in `second` (FastAnswer::File).
+    const std::string date = http::DateLine(second);
     const std::string_view body = page->body;
     std::shared_ptr<const cache::BodyFile> file;
     if (!page->stamp_offset) {
-      file = cache::BodyFile::Create(options_.body_file_directory, {body});
+      file = cache::BodyFile::Create(options_.body_file_directory, {page->head, date, "\r\n", body});
     } else {
       std::array<char, 128> scratch;
       const std::string_view stamp = Stamp(page->stamp_context, second, scratch, page->stamp_size);
       if (!stamp.empty())
         file = cache::BodyFile::Create(options_.body_file_directory,
-                                       {body.substr(0, *page->stamp_offset), stamp,
+                                       {page->head, date, "\r\n", body.substr(0, *page->stamp_offset), stamp,
                                         body.substr(*page->stamp_offset + page->stamp_size)});
     }
     page->hot.Install(second, std::move(file));
@@ -180,13 +182,14 @@ bool CachedPages::Serve(const http::FastRequest& request, http::FastAnswer& answ
     const std::string_view body = page->body;
     if (request.method == http::Method::kGet && body.size() >= cache::kMinFileBody) {
       // A page asked for often goes out from a file with sendfile, not
-      // copied from here into the socket each time; with this second's
-      // stamp written in, so a stamped page's file serves one second.
-      const int64_t second = page->stamp_offset ? now : 0;
-      cache::HotBody::Answer hot = page->hot.Count(second);
-      if (hot.make) MakeBodyFile(page, second);
-      if (hot.file != nullptr) {
-        answer.file = {hot.file->fd(), 0, hot.file->size()};
+      // copied from here into the socket each time: a file for each
+      // second, with the head, the second's Date and the second's stamp
+      // written in, so that one sendfile can send it all.
+      cache::HotBody::Answer hot = page->hot.Count(now);
+      if (hot.make) MakeBodyFile(page, now);
+      if (hot.file != nullptr && hot.file->size() >= body.size()) {
+        const size_t head_size = hot.file->size() - body.size();
+        answer.file = {hot.file->fd(), static_cast<int64_t>(head_size), body.size(), now};
         answer.file_owner = std::move(hot.file);
         answer.owner = std::move(page);
         return true;

@@ -9,8 +9,9 @@
 //   those pages on the event loop: no database, no rendering, no copy of the
 //   body, a fresh comment-form token written into each answer, 304 for a
 //   matching If-None-Match; a page asked for often in a second goes out
-//   from a file with sendfile, the second's token written in, so the
-//   kernel does not copy its bytes either (cache/body_file.h);
+//   from a file made for that second, head, Date and token written in, in
+//   one sendfile, so the kernel does not copy its bytes either
+//   (cache/body_file.h);
 // - invalidation reads the store's change log (written by triggers, so the
 //   command line and other processes count) and drops the pages that show
 //   what changed: after every POST, before its answer, so the writer's next

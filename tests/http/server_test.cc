@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <ctime>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -848,6 +849,63 @@ TEST(ServerTest, AFastAnswerFromAFileReachesASlowReaderWholeAndKeepsTheConnectio
     EXPECT_TRUE(client.pending().empty());
   }
   ::close(fd);
+}
+
+TEST(ServerTest, AFileWithItsHeadIsSentWholeToAClientKeptAliveAndNotToOneLeaving) {
+  // The file's head carries a line answer.head does not, to show whose head
+  // went out. (Real callers make the two the same.)
+  const std::string head = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 4\r\n";
+  const int fd = ::memfd_create("server-test", MFD_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  std::atomic<int64_t> second{0};
+  std::atomic<int64_t> offset{0};
+  ServerOptions options = TestOptions();
+  options.fast_path = [&](const FastRequest& request, FastAnswer& answer) {
+    if (request.target != "/whole") return false;
+    answer.head = head;
+    answer.file = {fd, offset.load(), 4, second.load()};
+    return true;
+  };
+  TestServer ts(TestRouter(), options);
+  bool from_file = false;
+  for (int attempt = 0; attempt < 5 && !from_file; ++attempt) {
+    // A file for this second; tried again if the second turns meanwhile.
+    second = static_cast<int64_t>(std::time(nullptr));
+    const std::string file_head = head + "X-From: file\r\n" + DateLine(second) + "\r\n";
+    offset = static_cast<int64_t>(file_head.size());
+    const std::string bytes = file_head + "body";
+    ASSERT_EQ(::pwrite(fd, bytes.data(), bytes.size(), 0), static_cast<ssize_t>(bytes.size()));
+    RawClient client(ts.port());
+    ASSERT_TRUE(client.Send(RawRequest("GET", "/whole")));
+    auto r = client.Read();
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->body, "body");
+    from_file = r->Header("X-From").has_value();
+    if (!from_file) {
+      EXPECT_NE(std::time(nullptr), second.load()) << "the same second: the file's head was due";
+    }
+  }
+  EXPECT_TRUE(from_file);
+
+  // A client that asks to close gets the server's own head, which says so,
+  // and the body from after the file's head.
+  auto closing = Fetch(ts.port(), RawRequest("GET", "/whole", "Connection: close\r\n"));
+  ASSERT_TRUE(closing);
+  EXPECT_EQ(closing->body, "body");
+  EXPECT_FALSE(closing->Header("X-From"));
+  EXPECT_EQ(closing->Header("Connection"), "close");
+  // So does a file whose head was made for another second.
+  second = second - 10;
+  auto stale = Fetch(ts.port(), RawRequest("GET", "/whole"));
+  ASSERT_TRUE(stale);
+  EXPECT_EQ(stale->body, "body");
+  EXPECT_FALSE(stale->Header("X-From"));
+  ::close(fd);
+}
+
+TEST(ServerTest, DateLineIsTheImfFixdate) {
+  EXPECT_EQ(DateLine(784111777), "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n");
+  EXPECT_EQ(DateLine(0), "Date: Thu, 01 Jan 1970 00:00:00 GMT\r\n");
 }
 
 TEST(ServerTest, AReaderThatLeavesMidFileDoesNotTakeTheServerDown) {

@@ -190,8 +190,13 @@ TEST_F(CachedPagesTest, AHotPageGoesOutFromAFileWithThisSecondsToken) {
   EXPECT_TRUE(hot->body[0].empty()) << "the file stands for the body";
   EXPECT_NE(hot->head.find("Content-Length: " + std::to_string(hot->file.size) + "\r\n"),
             std::string_view::npos);
-  EXPECT_EQ(hot->file.offset, 0);
   EXPECT_EQ(FileBytes(*hot), page_at(now_));
+  // Before the body, the whole head as the server would write it this second.
+  EXPECT_EQ(hot->file.head_second, now_);
+  std::string file_head(static_cast<size_t>(hot->file.offset), '\0');
+  ASSERT_EQ(::pread(hot->file.fd, file_head.data(), file_head.size(), 0),
+            static_cast<ssize_t>(file_head.size()));
+  EXPECT_EQ(file_head, std::string(hot->head) + http::DateLine(now_) + "\r\n");
 
   http::FastRequest head_request;
   head_request.method = http::Method::kHead;
