@@ -1,7 +1,10 @@
 #include "app/commands.h"
 
+#include <fmt/format.h>
+#include <malloc.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,33 +12,30 @@
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <mutex>
 #include <sstream>
 #include <thread>
 
-#include <fmt/format.h>
-#include <malloc.h>
-
-#include "app/cli_common.h"
-#include "app/config.h"
-#include "admin/admin.h"
 #include "admin/actors.h"
+#include "admin/admin.h"
 #include "admin/articles.h"
 #include "admin/authors.h"
 #include "admin/media_pages.h"
 #include "admin/people.h"
 #include "admin/queue.h"
+#include "app/cli_common.h"
+#include "app/config.h"
 #include "app/demo.h"
 #include "app/insight_service.h"
 #include "app/stored_settings.h"
 #include "base/embedded.h"
 #include "http/middleware.h"
 #include "http/server.h"
-#include "site/cached_pages.h"
 #include "importers/markdown.h"
+#include "site/cached_pages.h"
 #include "site/site.h"
 #include "store/store.h"
 #include "theme/theme.h"
@@ -214,6 +214,26 @@ class Housekeeping {
   bool stop_ = false;
   std::thread thread_;
 };
+
+// Every open connection takes a file descriptor, and the usual soft limit
+// (1,024) is far below the server's max_connections (10,000): the soft
+// limit is raised to `wanted`, or as far as the hard limit lets, as Go's
+// runtime does for its servers. A warning says when it falls short.
+void RaiseOpenFileLimit(rlim_t wanted) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  const rlim_t target = std::min(wanted, limit.rlim_max);
+  if (limit.rlim_cur < target) {
+    rlimit raised = limit;
+    raised.rlim_cur = target;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  if (limit.rlim_cur < wanted)
+    spdlog::warn(
+        "open files are limited to {} (ulimit -n), fewer than the {} the server may need; connections past "
+        "that are refused",
+        static_cast<uint64_t>(limit.rlim_cur), static_cast<uint64_t>(wanted));
+}
 
 }  // namespace
 
@@ -401,6 +421,8 @@ int RunServe(const ServeOptions& options) {
   std::vector<http::Middleware> middleware;
   middleware.push_back(cached_pages.Middleware());
   if (!config->server.trusted_proxy.empty()) middleware.push_back(http::ForwardedFor(config->server.trusted_proxy));
+  // The connections, plus the database, body files, logs and media.
+  RaiseOpenFileLimit(static_cast<rlim_t>(so.max_connections) + 1024);
   http::Server server(so, std::move(router), std::move(middleware));
   Status s = server.Listen();
   if (!s.ok()) return Fail(s.message());

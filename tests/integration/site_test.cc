@@ -1,11 +1,18 @@
 // End-to-end: `chancery init --demo`, then `chancery serve` on a free
 // loopback port, checked through HTTP exactly as a reader's browser sees it.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <regex>
 #include <set>
+#include <sstream>
+#include <string>
+#include <utility>
 
 #include "harness.h"
 
@@ -282,6 +289,41 @@ TEST(Cli, EveryCommandHasHelp) {
     EXPECT_EQ(r.exit_code, 0) << args[0];
     EXPECT_NE(r.out.find("--"), std::string::npos) << args[0];
   }
+}
+
+// The "Max open files" line of /proc/<pid>/limits: {soft, hard}, or {0, 0}.
+std::pair<uint64_t, uint64_t> OpenFileLimits(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/limits");
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.starts_with("Max open files")) continue;
+    std::istringstream fields(line.substr(std::string("Max open files").size()));
+    std::string soft, hard;
+    fields >> soft >> hard;
+    auto number = [](const std::string& v) { return v == "unlimited" ? UINT64_MAX : std::stoull(v); };
+    return {number(soft), number(hard)};
+  }
+  return {0, 0};
+}
+
+TEST(ServeLimitsTest, TheServerRaisesItsOpenFileLimitToHoldItsConnections) {
+  rlimit mine{};
+  ASSERT_EQ(::getrlimit(RLIMIT_NOFILE, &mine), 0);
+  if (mine.rlim_max <= 1024)
+    GTEST_SKIP() << "a hard limit of " << mine.rlim_max << " leaves nothing to raise";
+  TempDir dir;
+  ASSERT_EQ(RunChancery({"init", "--data", dir.path()}).exit_code, 0);
+  // Started with the usual soft limit of 1,024, as from a login shell.
+  rlimit low = mine;
+  low.rlim_cur = 1024;
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &low), 0);
+  ServerProcess server(dir.path());
+  ASSERT_EQ(::setrlimit(RLIMIT_NOFILE, &mine), 0);
+  ASSERT_TRUE(server.started()) << server.Log();
+  const auto [soft, hard] = OpenFileLimits(server.pid());
+  ASSERT_GT(hard, 0u);
+  // 10,000 connections and 1,024 for the rest, as far as the hard limit lets.
+  EXPECT_EQ(soft, std::min<uint64_t>(hard, 10000 + 1024));
 }
 
 }  // namespace
