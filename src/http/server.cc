@@ -231,7 +231,7 @@ struct KnownFields {
 };
 
 // DateLine(now), recomputed once a second per thread.
-std::string_view DateLine() {
+std::string_view CurrentDateLine() {
   thread_local std::time_t cached_at = -1;
   thread_local std::string cached;
   const std::time_t now = std::time(nullptr);
@@ -892,7 +892,7 @@ class WriteLines {
     if (x.version == 10 && x.keep_alive) connection_ = "Connection: keep-alive\r\n";
     if (x.version != 10 && !x.keep_alive) connection_ = "Connection: close\r\n";
     // A copy: the thread's cached line may change while the write waits.
-    const std::string_view line = DateLine();
+    const std::string_view line = CurrentDateLine();
     date_size_ = std::min(line.size(), date_.size());
     std::copy_n(line.data(), date_size_, date_.data());
   }
